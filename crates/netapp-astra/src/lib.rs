@@ -1,0 +1,28 @@
+//! Typed client for the NetApp Astra Control API - Credential (read).
+//!
+//! Generated from `specs/netapp-astra.yaml`: the files under `src/generated/` are written by
+//! `cargo xtask codegen` and must not be edited. This file is hand-written (the
+//! xtask only creates it when the crate is new).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = netapp_astra_client::Client::builder().build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+#[path = "generated/client.rs"]
+mod client;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+#[path = "generated/meta.rs"]
+mod meta;
+
+pub use client::*;
+pub use meta::*;

@@ -1,0 +1,198 @@
+//! Golden tests: the committed generated code is exactly what the specs
+//! produce, the comparison has teeth, and a new spec becomes a new crate.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn committed_code_matches_the_specs() {
+    let root = root();
+    let outputs = xtask::generate(&root).unwrap_or_else(|e| panic!("{e}"));
+    let drifts = xtask::check(&root, &outputs).unwrap();
+    if !drifts.is_empty() {
+        let diffs: String = drifts.iter().map(|d| d.diff.as_str()).collect();
+        panic!(
+            "{diffs}\n{} generated file(s) differ from specs/:\n{}run `{}` and commit the result",
+            drifts.len(),
+            xtask::drift_summary(&drifts),
+            xtask::FIX_COMMAND
+        );
+    }
+    // Every spec has its crate, and nothing else is generated.
+    let specs = xtask::discover_specs(&root).unwrap();
+    assert_eq!(specs.len(), 5, "{specs:?}");
+    for stem in ["ankra", "awx", "tines", "netapp-astra", "oci-aidp"] {
+        assert!(
+            outputs
+                .iter()
+                .any(|o| o.path == format!("crates/{stem}/src/generated/client.rs")),
+            "{stem}"
+        );
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let a = xtask::generate(&root()).unwrap();
+    let b = xtask::generate(&root()).unwrap();
+    assert_eq!(a, b);
+}
+
+/// Copy what the codegen and cargo need into a fresh directory.
+fn copy_workspace(name: &str) -> PathBuf {
+    let dest = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::create_dir_all(&dest).unwrap();
+    let src = root();
+    for entry in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "rust-toolchain.toml",
+        ".cargo",
+        "crates",
+        "specs",
+        "src",
+        "xtask",
+        "tests",
+    ] {
+        copy(&src.join(entry), &dest.join(entry));
+    }
+    dest
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() == "target" {
+                continue;
+            }
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else if from.exists() {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+#[test]
+fn check_fails_and_names_the_crate_when_a_spec_changes() {
+    let tmp = copy_workspace("golden-teeth");
+    let spec = tmp.join("specs/tines.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    // Rename one response field.
+    assert!(text.contains("shared_team_slugs"));
+    std::fs::write(
+        &spec,
+        text.replace("shared_team_slugs", "shared_team_handles"),
+    )
+    .unwrap();
+
+    let outputs = xtask::generate(&tmp).unwrap();
+    let drifts = xtask::check(&tmp, &outputs).unwrap();
+    assert!(!drifts.is_empty(), "a changed spec must be noticed");
+    assert!(
+        drifts
+            .iter()
+            .all(|d| d.source.as_deref() == Some("specs/tines.yaml")),
+        "only the tines crate drifts: {drifts:#?}"
+    );
+    let client = drifts
+        .iter()
+        .find(|d| d.path == "crates/tines/src/generated/client.rs")
+        .expect("the tines client drifts");
+    assert!(
+        client.diff.contains("+") && client.diff.contains("shared_team_handles"),
+        "{}",
+        client.diff
+    );
+    assert!(xtask::drift_summary(&drifts).contains("specs/tines.yaml"));
+
+    // After writing, the check is clean again.
+    xtask::write(&tmp, &outputs).unwrap();
+    assert_eq!(xtask::check(&tmp, &outputs).unwrap(), vec![]);
+}
+
+#[test]
+fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
+    let tmp = copy_workspace("golden-sixth");
+    std::fs::copy(
+        root().join("tests/fixtures/acme-vault.yaml"),
+        tmp.join("specs/acme-vault.yaml"),
+    )
+    .unwrap();
+    let outputs = xtask::generate(&tmp).unwrap();
+    let written = xtask::write(&tmp, &outputs).unwrap();
+    for f in [
+        "crates/acme-vault/Cargo.toml",
+        "crates/acme-vault/src/lib.rs",
+        "crates/acme-vault/src/generated/client.rs",
+        "crates/acme-vault/src/generated/meta.rs",
+        "src/generated/providers.rs",
+        "Cargo.toml",
+    ] {
+        assert!(
+            written.iter().any(|w| w == f),
+            "{f} not written: {written:?}"
+        );
+    }
+    let providers = std::fs::read_to_string(tmp.join("src/generated/providers.rs")).unwrap();
+    assert!(
+        providers
+            .contains("#[cfg(feature = \"acme-vault\")]\npub use acme_vault_client as acme_vault;"),
+        "{providers}"
+    );
+    let manifest = std::fs::read_to_string(tmp.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("acme-vault = [\"dep:acme-vault-client\"]"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("default = [\"acme-vault\", "),
+        "{manifest}"
+    );
+    // The old crates are untouched.
+    assert!(
+        !written.iter().any(|w| w.starts_with("crates/tines/")),
+        "{written:?}"
+    );
+
+    // The facade with only the new provider compiles, and so does a use of it.
+    std::fs::write(
+        tmp.join("tests/sixth_provider_compiles.rs"),
+        "#[allow(dead_code)]\nfn uses_it() -> Result<(), Box<dyn std::error::Error>> {\n    \
+         let client = credential_clients::acme_vault::Client::builder().region(\"us\").bearer_token(\"t\").build()?;\n    \
+         let _request = client.get_credential().name(\"db\");\n    \
+         let _c: Option<credential_clients::acme_vault::types::Credential> = None;\n    Ok(())\n}\n",
+    )
+    .unwrap();
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("golden-target");
+    let out = Command::new(env!("CARGO"))
+        .current_dir(&tmp)
+        .env("CARGO_TARGET_DIR", &target)
+        .args([
+            "check",
+            "--offline",
+            "--quiet",
+            "-p",
+            "credential-clients",
+            "--no-default-features",
+            "--features",
+            "acme-vault",
+            "--test",
+            "sixth_provider_compiles",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the new crate does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // And the regenerated workspace is clean.
+    assert_eq!(xtask::check(&tmp, &outputs).unwrap(), vec![]);
+}

@@ -1,0 +1,102 @@
+//! `cargo xtask <command>`: see `cargo xtask help`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen           regenerate every crate from specs/*.yaml and update the wiring
+  codegen --check   write nothing; fail with a diff if anything is stale or missing
+  help              this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["help" | "--help" | "-h"] | [] => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprint!("unknown arguments: {}\n\n{USAGE}", args.join(" "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // xtask/ is one level below the root.
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn codegen(check: bool) -> ExitCode {
+    let root = workspace_root();
+    let start = Instant::now();
+    let outputs = match xtask::generate(&root) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if check {
+        match xtask::check(&root, &outputs) {
+            Ok(drifts) if drifts.is_empty() => {
+                println!(
+                    "codegen --check: {} files up to date ({} ms)",
+                    outputs.len(),
+                    start.elapsed().as_millis()
+                );
+                ExitCode::SUCCESS
+            }
+            Ok(drifts) => {
+                for d in &drifts {
+                    eprintln!("{}", d.diff);
+                }
+                eprintln!(
+                    "error: {} file(s) are out of date with specs/:\n{}run `{}` to fix",
+                    drifts.len(),
+                    xtask::drift_summary(&drifts),
+                    xtask::FIX_COMMAND
+                );
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    } else {
+        match xtask::write(&root, &outputs) {
+            Ok(written) => {
+                for w in &written {
+                    println!("wrote {w}");
+                }
+                println!(
+                    "codegen: {} specs, {} files, {} changed ({} ms)",
+                    outputs
+                        .iter()
+                        .filter(|o| o.path.ends_with("meta.rs"))
+                        .count(),
+                    outputs.len(),
+                    written.len(),
+                    start.elapsed().as_millis()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

@@ -1,0 +1,864 @@
+//! Loading a spec file and checking it against the rules the generator and
+//! the project rely on. Every problem is reported as a [`SpecError`] naming the
+//! file, the JSON pointer of the offending node and the rule; nothing panics.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Rule, SpecError, escape_pointer_token, pointer};
+
+/// The HTTP methods an OpenAPI path item may hold.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// A loaded spec: its stem (the crate name stem) and its content as JSON.
+#[derive(Debug, Clone)]
+pub struct SpecFile {
+    /// `ankra`, `netapp-astra`, ...
+    pub stem: String,
+    /// The path as the user named it (relative to the workspace root when
+    /// discovered by the xtask).
+    pub path: PathBuf,
+    /// The document, converted from YAML to JSON values.
+    pub doc: Value,
+}
+
+impl SpecFile {
+    /// `netapp_astra` for `netapp-astra`.
+    pub fn snake(&self) -> String {
+        self.stem.replace('-', "_")
+    }
+}
+
+/// Parse YAML text into a JSON value. Mapping keys that YAML reads as numbers
+/// or booleans (`200:`) become strings, as OpenAPI means them.
+pub fn parse_yaml(file: &Path, text: &str) -> Result<Value, SpecError> {
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
+        let mut err = SpecError::new(file, "", Rule::YamlSyntax, yaml_message(&e));
+        err.location = e.location().map(|l| (l.line(), l.column()));
+        err
+    })?;
+    yaml_to_json(file, yaml, &mut Vec::new())
+}
+
+fn yaml_message(e: &serde_yaml_ng::Error) -> String {
+    // The library appends " at line X column Y"; we print the location ourselves.
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+fn yaml_to_json(
+    file: &Path,
+    value: serde_yaml_ng::Value,
+    at: &mut Vec<String>,
+) -> Result<Value, SpecError> {
+    use serde_yaml_ng::Value as Y;
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        SpecError::new(
+                            file,
+                            ptr_of(at),
+                            Rule::YamlSyntax,
+                            "a number that JSON cannot represent (NaN or infinity)",
+                        )
+                    })?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                at.push(i.to_string());
+                out.push(yaml_to_json(file, item, at)?);
+                at.pop();
+            }
+            Value::Array(out)
+        }
+        Y::Mapping(map) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(SpecError::new(
+                            file,
+                            ptr_of(at),
+                            Rule::YamlSyntax,
+                            format!("a mapping key must be a scalar, found {other:?}"),
+                        ));
+                    }
+                };
+                at.push(key.clone());
+                let v = yaml_to_json(file, v, at)?;
+                at.pop();
+                out.insert(key, v);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => {
+            return Err(SpecError::new(
+                file,
+                ptr_of(at),
+                Rule::YamlSyntax,
+                format!("YAML tags are not allowed in specs (found !{})", tagged.tag),
+            ));
+        }
+    })
+}
+
+fn ptr_of(at: &[String]) -> String {
+    at.iter()
+        .map(|t| format!("/{}", escape_pointer_token(t)))
+        .collect()
+}
+
+/// Read and parse one spec file. `display_path` is how the file is named in
+/// messages (normally relative to the workspace root).
+pub fn load(full_path: &Path, display_path: &Path) -> Result<SpecFile, Vec<SpecError>> {
+    let stem = display_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let text = std::fs::read_to_string(full_path).map_err(|e| {
+        vec![SpecError::new(
+            display_path,
+            "",
+            Rule::YamlSyntax,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
+    let doc = parse_yaml(display_path, &text).map_err(|e| vec![e])?;
+    let spec = SpecFile {
+        stem,
+        path: display_path.to_path_buf(),
+        doc,
+    };
+    let errors = validate(&spec);
+    if errors.is_empty() {
+        Ok(spec)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Is `stem` usable as a crate name stem (`[a-z][a-z0-9-]*`, no `--`, not
+/// ending in `-`)?
+pub fn valid_stem(stem: &str) -> bool {
+    let mut chars = stem.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !stem.ends_with('-')
+        && !stem.contains("--")
+        && stem != "runtime"
+}
+
+/// Check a parsed document against every rule. Returns all problems found.
+pub fn validate(spec: &SpecFile) -> Vec<SpecError> {
+    let file = spec.path.as_path();
+    let mut errors = Vec::new();
+    let doc = &spec.doc;
+
+    if !valid_stem(&spec.stem) {
+        errors.push(SpecError::new(
+            file,
+            "",
+            Rule::FileName,
+            format!(
+                "the file stem `{}` must be lower-case letters, digits and single dashes \
+                 (it becomes the crate `<stem>-client`), and not `runtime`",
+                spec.stem
+            ),
+        ));
+    }
+
+    let Some(root) = doc.as_object() else {
+        errors.push(SpecError::new(
+            file,
+            "",
+            Rule::RootNotObject,
+            "the document must be a mapping with `openapi`, `info` and `paths`",
+        ));
+        return errors;
+    };
+
+    match root.get("openapi") {
+        Some(Value::String(v)) if v.trim().starts_with("3.0.") => {}
+        Some(Value::String(v)) => errors.push(SpecError::new(
+            file,
+            "/openapi",
+            Rule::OpenApiVersion,
+            format!(
+                "OpenAPI {v} is not supported: progenitor generates from OpenAPI 3.0.x only; \
+                 write the document as `openapi: 3.0.3`"
+            ),
+        )),
+        Some(other) => errors.push(SpecError::new(
+            file,
+            "/openapi",
+            Rule::OpenApiVersion,
+            format!("`openapi` must be a string such as \"3.0.3\", found {other}"),
+        )),
+        None => errors.push(SpecError::new(
+            file,
+            "",
+            Rule::OpenApiVersion,
+            "`openapi: 3.0.3` is missing",
+        )),
+    }
+    if !errors.is_empty() {
+        // A 3.1 or unversioned document has other shapes; stop here.
+        return errors;
+    }
+
+    check_reserved_extensions(file, doc, &mut String::new(), &mut errors);
+    check_refs(file, doc, doc, &mut String::new(), &mut errors);
+    check_closed_objects(file, doc, &mut String::new(), &mut errors);
+    check_servers(file, root, &mut errors);
+    check_security(file, root, &mut errors);
+    check_operations(file, doc, root, &mut errors);
+
+    if errors.is_empty() {
+        // The structure check via openapiv3 only makes sense once the
+        // project-level rules pass; its messages are less specific.
+        if let Err(e) = parse_openapi(file, doc) {
+            errors.push(e);
+        }
+    }
+    errors
+}
+
+/// Deserialize into `openapiv3::OpenAPI`, reporting the path of the first
+/// node that does not fit.
+pub fn parse_openapi(file: &Path, doc: &Value) -> Result<openapiv3::OpenAPI, SpecError> {
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc.clone()).map_err(|e| {
+        // openapiv3's untagged and flattened types hide where the error is;
+        // re-check the sub-nodes with their own types to find the deepest one.
+        let (pointer, message) =
+            refine(doc).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+        SpecError::new(
+            file,
+            pointer,
+            Rule::OpenApiStructure,
+            format!("not a valid OpenAPI 3.0 node: {message}"),
+        )
+    })
+}
+
+/// Deserialize `v` as `T`; on failure, the pointer (below `at`) and message.
+fn try_node<T: serde::de::DeserializeOwned>(v: &Value, at: &str) -> Option<(String, String)> {
+    match serde_path_to_error::deserialize::<_, T>(v.clone()) {
+        Ok(_) => None,
+        Err(e) => Some((
+            format!("{at}{}", path_to_pointer(e.path())),
+            e.inner().to_string(),
+        )),
+    }
+}
+
+fn refine(doc: &Value) -> Option<(String, String)> {
+    use openapiv3 as o;
+    let mut found = None;
+    let first = |found: &mut Option<(String, String)>, r: Option<(String, String)>| {
+        if found.is_none() {
+            *found = r;
+        }
+    };
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let item_ptr = pointer(&["paths", path]);
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
+                let op_ptr = format!("{item_ptr}/{method}");
+                if let Some(params) = op.get("parameters").and_then(Value::as_array) {
+                    for (i, p) in params.iter().enumerate() {
+                        first(
+                            &mut found,
+                            try_node::<o::ReferenceOr<o::Parameter>>(
+                                p,
+                                &format!("{op_ptr}/parameters/{i}"),
+                            ),
+                        );
+                    }
+                }
+                if let Some(responses) = op.get("responses").and_then(Value::as_object) {
+                    for (status, r) in responses {
+                        let r_ptr = format!("{op_ptr}/responses/{}", escape_pointer_token(status));
+                        first(
+                            &mut found,
+                            try_node::<o::ReferenceOr<o::Response>>(r, &r_ptr),
+                        );
+                    }
+                }
+                first(&mut found, try_node::<o::Operation>(op, &op_ptr));
+            }
+            first(
+                &mut found,
+                try_node::<o::ReferenceOr<o::PathItem>>(item, &item_ptr),
+            );
+        }
+    }
+    if let Some(components) = doc.get("components") {
+        for (section, kind) in [
+            ("schemas", 0),
+            ("responses", 1),
+            ("parameters", 2),
+            ("securitySchemes", 3),
+        ] {
+            let Some(map) = components.get(section).and_then(Value::as_object) else {
+                continue;
+            };
+            for (name, node) in map {
+                let at = pointer(&["components", section, name]);
+                let r = match kind {
+                    0 => try_node::<o::ReferenceOr<o::Schema>>(node, &at),
+                    1 => try_node::<o::ReferenceOr<o::Response>>(node, &at),
+                    2 => try_node::<o::ReferenceOr<o::Parameter>>(node, &at),
+                    _ => try_node::<o::ReferenceOr<o::SecurityScheme>>(node, &at),
+                };
+                first(&mut found, r);
+            }
+        }
+    }
+    found
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape_pointer_token(key))),
+            Segment::Enum { variant } => {
+                out.push_str(&format!("/{}", escape_pointer_token(variant)))
+            }
+            Segment::Unknown => out.push_str("/?"),
+        }
+    }
+    out
+}
+
+fn check_reserved_extensions(file: &Path, v: &Value, at: &mut String, errors: &mut Vec<SpecError>) {
+    walk(v, at, &mut |node, at| {
+        if let Some(obj) = node.as_object()
+            && obj.contains_key("x-rust-type")
+        {
+            errors.push(SpecError::new(
+                file,
+                format!("{at}/x-rust-type"),
+                Rule::ReservedExtension,
+                "`x-rust-type` is set by `cargo xtask codegen` itself (secrets, open enums); \
+                 describe the data with `format`/`enum` instead",
+            ));
+        }
+    });
+}
+
+fn check_refs(file: &Path, doc: &Value, v: &Value, at: &mut String, errors: &mut Vec<SpecError>) {
+    walk(v, at, &mut |node, at| {
+        let Some(Value::String(r)) = node.as_object().and_then(|o| o.get("$ref")) else {
+            return;
+        };
+        if !r.starts_with("#/") {
+            errors.push(SpecError::new(
+                file,
+                format!("{at}/$ref"),
+                Rule::UnresolvedRef,
+                format!("`{r}` is an external reference; specs must be self-contained (`#/components/...`)"),
+            ));
+        } else if doc.pointer(&r[1..]).is_none() {
+            errors.push(SpecError::new(
+                file,
+                format!("{at}/$ref"),
+                Rule::UnresolvedRef,
+                format!("`{r}` does not resolve to anything in this document"),
+            ));
+        }
+    });
+}
+
+fn check_closed_objects(file: &Path, v: &Value, at: &mut String, errors: &mut Vec<SpecError>) {
+    walk(v, at, &mut |node, at| {
+        if let Some(obj) = node.as_object()
+            && obj.get("additionalProperties") == Some(&Value::Bool(false))
+            && (obj.contains_key("properties") || obj.get("type") == Some(&Value::from("object")))
+        {
+            errors.push(SpecError::new(
+                file,
+                format!("{at}/additionalProperties"),
+                Rule::ClosedObject,
+                "`additionalProperties: false` makes every new server field a parse failure; \
+                 remove it (unknown fields must be accepted)",
+            ));
+        }
+    });
+}
+
+fn check_servers(file: &Path, root: &Map<String, Value>, errors: &mut Vec<SpecError>) {
+    let Some(Value::Array(servers)) = root.get("servers") else {
+        errors.push(SpecError::new(
+            file,
+            "",
+            Rule::Servers,
+            "`servers` must list the vendor's default host (the client's default base URL)",
+        ));
+        return;
+    };
+    let Some(first) = servers.first() else {
+        errors.push(SpecError::new(
+            file,
+            "/servers",
+            Rule::Servers,
+            "`servers` is empty; list the vendor's default host",
+        ));
+        return;
+    };
+    let url = first.get("url").and_then(Value::as_str).unwrap_or_default();
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        errors.push(SpecError::new(
+            file,
+            "/servers/0/url",
+            Rule::Servers,
+            format!("the default server must be an absolute http(s) URL, found `{url}`"),
+        ));
+    }
+    let vars = first.get("variables").and_then(Value::as_object);
+    for name in template_names(url) {
+        match vars.and_then(|v| v.get(&name)) {
+            Some(var) if var.get("default").is_some_and(Value::is_string) => {}
+            _ => errors.push(SpecError::new(
+                file,
+                "/servers/0/variables",
+                Rule::Servers,
+                format!(
+                    "server variable `{{{name}}}` in `{url}` needs a `variables.{name}.default`"
+                ),
+            )),
+        }
+    }
+}
+
+/// The security schemes the runtime can apply, by their `type`/`scheme`.
+fn supported_scheme(scheme: &Value) -> bool {
+    let kind = scheme.get("type").and_then(Value::as_str);
+    let http = scheme
+        .get("scheme")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase);
+    match (kind, http.as_deref()) {
+        (Some("http"), Some("bearer" | "basic")) => true,
+        (Some("http"), Some("signature")) => {
+            scheme
+                .get("x-credential-clients-auth")
+                .and_then(Value::as_str)
+                == Some("oci-signature")
+        }
+        (Some("apiKey"), _) => scheme.get("in").and_then(Value::as_str) == Some("header"),
+        _ => false,
+    }
+}
+
+fn check_security(file: &Path, root: &Map<String, Value>, errors: &mut Vec<SpecError>) {
+    let schemes = root
+        .get("components")
+        .and_then(|c| c.get("securitySchemes"))
+        .and_then(Value::as_object);
+    if let Some(schemes) = schemes {
+        for (name, scheme) in schemes {
+            if scheme.get("$ref").is_none() && !supported_scheme(scheme) {
+                errors.push(SpecError::new(
+                    file,
+                    pointer(&["components", "securitySchemes", name]),
+                    Rule::SecurityScheme,
+                    "the runtime applies `http` bearer/basic, header `apiKey`, and `http` \
+                     `signature` with `x-credential-clients-auth: oci-signature`; this scheme is none of those",
+                ));
+            }
+        }
+    }
+}
+
+fn check_operations(
+    file: &Path,
+    doc: &Value,
+    root: &Map<String, Value>,
+    errors: &mut Vec<SpecError>,
+) {
+    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+        errors.push(SpecError::new(
+            file,
+            "",
+            Rule::NoOperations,
+            "`paths` is missing; a spec must declare at least `get_credential`",
+        ));
+        return;
+    };
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut credential_op = false;
+    let mut operations = 0;
+    for (path, item) in paths {
+        let item_ptr = pointer(&["paths", path]);
+        let Some(item_obj) = item.as_object() else {
+            errors.push(SpecError::new(
+                file,
+                item_ptr,
+                Rule::OpenApiStructure,
+                "a path item must be a mapping",
+            ));
+            continue;
+        };
+        if item_obj.contains_key("$ref") {
+            errors.push(SpecError::new(
+                file,
+                format!("{item_ptr}/$ref"),
+                Rule::PathItemRef,
+                "path items given as `$ref` are not supported by the generator; write the operations inline",
+            ));
+            continue;
+        }
+        let template: BTreeSet<String> = template_names(path).into_iter().collect();
+        let shared_params = item_obj.get("parameters").cloned().unwrap_or(Value::Null);
+        for method in METHODS {
+            let Some(op) = item_obj.get(method) else {
+                continue;
+            };
+            operations += 1;
+            let op_ptr = format!("{item_ptr}/{method}");
+            match op.get("operationId") {
+                Some(Value::String(id)) => {
+                    if !is_snake_ident(id) {
+                        errors.push(SpecError::new(
+                            file,
+                            format!("{op_ptr}/operationId"),
+                            Rule::OperationIdForm,
+                            format!("`{id}` must be snake_case (`[a-z][a-z0-9_]*`): it becomes the Rust method name"),
+                        ));
+                    }
+                    if let Some(prev) = seen.insert(id.clone(), op_ptr.clone()) {
+                        errors.push(SpecError::new(
+                            file,
+                            format!("{op_ptr}/operationId"),
+                            Rule::OperationIdUnique,
+                            format!("operationId `{id}` is already used at {prev}"),
+                        ));
+                    }
+                    if id == "get_credential" {
+                        credential_op = true;
+                        check_credential_contract(file, doc, method, &op_ptr, op, errors);
+                    }
+                }
+                _ => errors.push(SpecError::new(
+                    file,
+                    op_ptr.clone(),
+                    Rule::OperationIdRequired,
+                    format!("`{} {path}` has no `operationId`; every operation needs one (it names the Rust method)", method.to_uppercase()),
+                )),
+            }
+            check_parameters(
+                file,
+                doc,
+                &template,
+                &shared_params,
+                op,
+                &item_ptr,
+                &op_ptr,
+                errors,
+            );
+            check_responses(file, doc, op, &op_ptr, errors);
+        }
+    }
+    if operations == 0 {
+        errors.push(SpecError::new(
+            file,
+            "/paths",
+            Rule::NoOperations,
+            "the document declares no operation",
+        ));
+    } else if !credential_op {
+        errors.push(SpecError::new(
+            file,
+            "/paths",
+            Rule::CredentialContract,
+            "no operation has `operationId: get_credential`; every provider spec exposes it",
+        ));
+    }
+}
+
+fn check_credential_contract(
+    file: &Path,
+    doc: &Value,
+    method: &str,
+    op_ptr: &str,
+    op: &Value,
+    errors: &mut Vec<SpecError>,
+) {
+    if method != "get" {
+        errors.push(SpecError::new(
+            file,
+            op_ptr,
+            Rule::CredentialContract,
+            "`get_credential` must be a GET",
+        ));
+    }
+    let ok = op
+        .get("responses")
+        .and_then(|r| r.get("200"))
+        .map(|r| resolve(doc, r))
+        .and_then(|r| r.get("content"))
+        .and_then(Value::as_object)
+        .map(|content| {
+            content.iter().any(|(mt, m)| {
+                is_json_media_type(mt)
+                    && m.get("schema")
+                        .and_then(|s| s.get("$ref"))
+                        .and_then(Value::as_str)
+                        == Some("#/components/schemas/Credential")
+            })
+        })
+        .unwrap_or(false);
+    if !ok {
+        errors.push(SpecError::new(
+            file,
+            format!("{op_ptr}/responses/200"),
+            Rule::CredentialContract,
+            "the 200 response of `get_credential` must have a JSON body whose schema is \
+             `$ref: '#/components/schemas/Credential'`",
+        ));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_parameters(
+    file: &Path,
+    doc: &Value,
+    template: &BTreeSet<String>,
+    shared: &Value,
+    op: &Value,
+    item_ptr: &str,
+    op_ptr: &str,
+    errors: &mut Vec<SpecError>,
+) {
+    let mut declared = BTreeSet::new();
+    let lists = [
+        (shared, format!("{item_ptr}/parameters")),
+        (
+            op.get("parameters").unwrap_or(&Value::Null),
+            format!("{op_ptr}/parameters"),
+        ),
+    ];
+    for (list, list_ptr) in lists {
+        let Some(list) = list.as_array() else {
+            continue;
+        };
+        for (i, p) in list.iter().enumerate() {
+            let p_ptr = format!("{list_ptr}/{i}");
+            let p = resolve(doc, p);
+            let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+            match p.get("in").and_then(Value::as_str) {
+                Some("path") => {
+                    declared.insert(name.to_string());
+                    if !template.contains(name) {
+                        errors.push(SpecError::new(
+                            file,
+                            p_ptr.clone(),
+                            Rule::PathParameterUnused,
+                            format!("path parameter `{name}` does not appear in the path template"),
+                        ));
+                    }
+                    if p.get("required") != Some(&Value::Bool(true)) {
+                        errors.push(SpecError::new(
+                            file,
+                            p_ptr,
+                            Rule::PathParameterRequired,
+                            format!("path parameter `{name}` must have `required: true`"),
+                        ));
+                    }
+                }
+                Some("cookie") => errors.push(SpecError::new(
+                    file,
+                    p_ptr,
+                    Rule::CookieParameter,
+                    format!("cookie parameter `{name}` is not supported by the generator"),
+                )),
+                _ => {}
+            }
+        }
+    }
+    for name in template.difference(&declared) {
+        errors.push(SpecError::new(
+            file,
+            op_ptr,
+            Rule::PathTemplateParameter,
+            format!("`{{{name}}}` appears in the path but no `in: path` parameter named `{name}` is declared"),
+        ));
+    }
+}
+
+fn check_responses(
+    file: &Path,
+    doc: &Value,
+    op: &Value,
+    op_ptr: &str,
+    errors: &mut Vec<SpecError>,
+) {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        return;
+    };
+    let mut success_bodies: BTreeMap<String, String> = BTreeMap::new();
+    for (status, response) in responses {
+        let r_ptr = format!("{op_ptr}/responses/{}", escape_pointer_token(status));
+        let response = resolve(doc, response);
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            if is_success(status) {
+                success_bodies.insert(status.clone(), "no body".into());
+            }
+            continue;
+        };
+        for (mt, media) in content {
+            if !is_json_media_type(mt) {
+                continue;
+            }
+            let mt_ptr = format!("{r_ptr}/content/{}", escape_pointer_token(mt));
+            if media
+                .get("encoding")
+                .is_some_and(|e| e.as_object().is_some_and(|o| !o.is_empty()))
+            {
+                errors.push(SpecError::new(
+                    file,
+                    format!("{mt_ptr}/encoding"),
+                    Rule::MediaTypeEncoding,
+                    "`encoding` on a JSON media type is not supported by the generator",
+                ));
+            }
+            match media.get("schema") {
+                Some(schema) => {
+                    if is_success(status) {
+                        success_bodies.insert(status.clone(), schema.to_string());
+                    }
+                }
+                None => errors.push(SpecError::new(
+                    file,
+                    mt_ptr,
+                    Rule::JsonMediaTypeSchema,
+                    format!("the JSON body of response {status} needs a `schema`"),
+                )),
+            }
+        }
+    }
+    let distinct: BTreeSet<&String> = success_bodies.values().collect();
+    if distinct.len() > 1 {
+        let statuses: Vec<&str> = success_bodies.keys().map(String::as_str).collect();
+        errors.push(SpecError::new(
+            file,
+            format!("{op_ptr}/responses"),
+            Rule::SuccessBodiesDiffer,
+            format!(
+                "success responses {} have different bodies; the generated method returns one type, \
+                 so give them one schema (a `oneOf` if they really differ)",
+                statuses.join(", ")
+            ),
+        ));
+    }
+}
+
+fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+/// `application/json`, `application/problem+json`, `application/x+json; v=1`.
+pub fn is_json_media_type(mt: &str) -> bool {
+    let essence = mt
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Follow a local `$ref` (one level after another); unresolvable refs return
+/// the node itself (they are reported by `check_refs`).
+pub fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with("#/") => match doc.pointer(&r[1..]) {
+                Some(target) => v = target,
+                None => return v,
+            },
+            _ => return v,
+        }
+    }
+    v
+}
+
+/// `{name}` placeholders of a path or server URL template, in order.
+pub fn template_names(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                names.push(after[..end].to_string());
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    names
+}
+
+fn is_snake_ident(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z' | '_'))
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Visit every node with its JSON pointer.
+pub fn walk(v: &Value, at: &mut String, f: &mut impl FnMut(&Value, &str)) {
+    f(v, at);
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&escape_pointer_token(k));
+                walk(child, at, f);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let len = at.len();
+                at.push('/');
+                at.push_str(&i.to_string());
+                walk(child, at, f);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,427 @@
+//! Bad specs give clear, typed errors (file, JSON pointer, rule), never a
+//! panic; shapes progenitor would panic on are either normalized or refused.
+
+use std::path::Path;
+
+use xtask::spec::{SpecFile, parse_yaml, validate};
+use xtask::{Rule, SpecError};
+
+const GOOD: &str = r##"
+openapi: 3.0.3
+info: {title: Sample API, version: "1"}
+servers:
+  - url: https://{tenant}.example.com
+    variables:
+      tenant: {default: demo}
+security: [{bearer: []}]
+paths:
+  /credentials/{id}:
+    get:
+      operationId: get_credential
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Credential"}
+        "404":
+          description: not found
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Problem"}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+  schemas:
+    Credential:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        kind: {type: string, enum: [a, b]}
+        token: {type: string, format: password, nullable: true}
+    Problem:
+      type: object
+      properties:
+        detail: {type: string}
+"##;
+
+/// Validate and, if valid, generate; return every error.
+fn errors(yaml: &str) -> Vec<SpecError> {
+    errors_named("specs/sample.yaml", yaml)
+}
+
+fn errors_named(name: &str, yaml: &str) -> Vec<SpecError> {
+    let path = Path::new(name);
+    let doc = match parse_yaml(path, yaml) {
+        Ok(doc) => doc,
+        Err(e) => return vec![e],
+    };
+    let spec = SpecFile {
+        stem: path.file_stem().unwrap().to_str().unwrap().to_string(),
+        path: path.to_path_buf(),
+        doc,
+    };
+    let errs = validate(&spec);
+    if !errs.is_empty() {
+        return errs;
+    }
+    match xtask::render::render(&spec) {
+        Ok(_) => vec![],
+        Err(e) => vec![e],
+    }
+}
+
+/// Exactly one error, with this rule and pointer; its message names the file.
+#[track_caller]
+fn assert_one(yaml: &str, rule: Rule, pointer: &str) -> SpecError {
+    let errs = errors(yaml);
+    assert_eq!(errs.len(), 1, "expected one error, got {errs:#?}");
+    let e = errs.into_iter().next().unwrap();
+    assert_eq!(e.rule, rule, "{e}");
+    assert_eq!(e.pointer, pointer, "{e}");
+    let shown = e.to_string();
+    assert!(shown.starts_with("specs/sample.yaml"), "{shown}");
+    assert!(
+        shown.contains(&format!("[rule {}]", rule.name())),
+        "{shown}"
+    );
+    e
+}
+
+fn edit(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "fixture does not contain {from:?}");
+    GOOD.replacen(from, to, 1)
+}
+
+#[test]
+fn the_fixture_itself_is_valid_and_generates() {
+    assert_eq!(errors(GOOD), vec![]);
+}
+
+#[test]
+fn yaml_syntax_error_has_line_and_column() {
+    let e = assert_one(
+        &edit(
+            "      operationId: get_credential",
+            "      operationId: [get_credential",
+        ),
+        Rule::YamlSyntax,
+        "",
+    );
+    let (line, column) = e.location.expect("location");
+    assert!(line >= 10 && column > 0, "{e}");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("specs/sample.yaml:{line}:{column}: ")),
+        "{e}"
+    );
+}
+
+#[test]
+fn openapi_3_1_is_refused() {
+    let e = assert_one(
+        &edit("openapi: 3.0.3", "openapi: 3.1.0"),
+        Rule::OpenApiVersion,
+        "/openapi",
+    );
+    assert!(e.message.contains("3.1.0"), "{e}");
+}
+
+#[test]
+fn missing_openapi_field_is_refused() {
+    assert_one(&edit("openapi: 3.0.3\n", ""), Rule::OpenApiVersion, "");
+}
+
+#[test]
+fn missing_operation_id() {
+    let errs = errors(&edit("      operationId: get_credential\n", ""));
+    assert!(
+        errs.iter().any(|e| e.rule == Rule::OperationIdRequired
+            && e.pointer == "/paths/~1credentials~1{id}/get"),
+        "{errs:#?}"
+    );
+    // ... and the project contract notices the missing `get_credential`.
+    assert!(
+        errs.iter().any(|e| e.rule == Rule::CredentialContract),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn duplicate_operation_id() {
+    let yaml = edit(
+        "components:",
+        "  /other/{id}:\n    get:\n      operationId: get_credential\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses:\n        \"204\": {description: none}\ncomponents:",
+    );
+    let errs = errors(&yaml);
+    assert!(
+        errs.iter().any(|e| e.rule == Rule::OperationIdUnique
+            && e.pointer == "/paths/~1other~1{id}/get/operationId"),
+        "{errs:#?}"
+    );
+}
+
+#[test]
+fn operation_id_must_be_snake_case() {
+    let yaml = edit(
+        "components:",
+        "  /x:\n    get:\n      operationId: getThing\n      responses:\n        \"204\": {description: none}\ncomponents:",
+    );
+    assert_one(&yaml, Rule::OperationIdForm, "/paths/~1x/get/operationId");
+}
+
+#[test]
+fn path_template_parameter_without_declaration() {
+    assert_one(
+        &edit("/credentials/{id}:", "/credentials/{id}/{version}:"),
+        Rule::PathTemplateParameter,
+        "/paths/~1credentials~1{id}~1{version}/get",
+    );
+}
+
+#[test]
+fn path_parameter_not_in_template() {
+    let yaml = edit(
+        "        - {name: id, in: path, required: true, schema: {type: string}}",
+        "        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: extra, in: path, required: true, schema: {type: string}}",
+    );
+    assert_one(
+        &yaml,
+        Rule::PathParameterUnused,
+        "/paths/~1credentials~1{id}/get/parameters/1",
+    );
+}
+
+#[test]
+fn path_parameter_must_be_required() {
+    let yaml = edit(
+        "{name: id, in: path, required: true,",
+        "{name: id, in: path, required: false,",
+    );
+    assert_one(
+        &yaml,
+        Rule::PathParameterRequired,
+        "/paths/~1credentials~1{id}/get/parameters/0",
+    );
+}
+
+#[test]
+fn cookie_parameters_are_refused() {
+    let yaml = edit(
+        "        - {name: id, in: path, required: true, schema: {type: string}}",
+        "        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: session, in: cookie, schema: {type: string}}",
+    );
+    assert_one(
+        &yaml,
+        Rule::CookieParameter,
+        "/paths/~1credentials~1{id}/get/parameters/1",
+    );
+}
+
+#[test]
+fn unresolved_ref() {
+    let yaml = edit(
+        "schema: {$ref: \"#/components/schemas/Problem\"}",
+        "schema: {$ref: \"#/components/schemas/Nope\"}",
+    );
+    assert_one(
+        &yaml,
+        Rule::UnresolvedRef,
+        "/paths/~1credentials~1{id}/get/responses/404/content/application~1json/schema/$ref",
+    );
+}
+
+#[test]
+fn external_ref() {
+    let yaml = edit(
+        "schema: {$ref: \"#/components/schemas/Problem\"}",
+        "schema: {$ref: \"other.yaml#/Problem\"}",
+    );
+    assert_one(
+        &yaml,
+        Rule::UnresolvedRef,
+        "/paths/~1credentials~1{id}/get/responses/404/content/application~1json/schema/$ref",
+    );
+}
+
+#[test]
+fn closed_objects_are_refused() {
+    let yaml = edit(
+        "    Problem:\n      type: object\n",
+        "    Problem:\n      type: object\n      additionalProperties: false\n",
+    );
+    assert_one(
+        &yaml,
+        Rule::ClosedObject,
+        "/components/schemas/Problem/additionalProperties",
+    );
+}
+
+#[test]
+fn path_item_ref_is_refused() {
+    let yaml = edit(
+        "components:",
+        "  /alias:\n    $ref: \"#/paths/~1credentials~1{id}\"\ncomponents:",
+    );
+    assert_one(&yaml, Rule::PathItemRef, "/paths/~1alias/$ref");
+}
+
+#[test]
+fn json_media_type_without_schema() {
+    let yaml = edit(
+        "          description: not found\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Problem\"}",
+        "          description: not found\n          content:\n            application/problem+json: {}",
+    );
+    assert_one(
+        &yaml,
+        Rule::JsonMediaTypeSchema,
+        "/paths/~1credentials~1{id}/get/responses/404/content/application~1problem+json",
+    );
+}
+
+#[test]
+fn json_media_type_encoding() {
+    let yaml = edit(
+        "              schema: {$ref: \"#/components/schemas/Problem\"}",
+        "              schema: {$ref: \"#/components/schemas/Problem\"}\n              encoding: {detail: {contentType: text/plain}}",
+    );
+    assert_one(
+        &yaml,
+        Rule::MediaTypeEncoding,
+        "/paths/~1credentials~1{id}/get/responses/404/content/application~1json/encoding",
+    );
+}
+
+#[test]
+fn different_success_bodies() {
+    let yaml = edit(
+        "        \"404\":",
+        "        \"203\":\n          description: other\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Problem\"}\n        \"404\":",
+    );
+    assert_one(
+        &yaml,
+        Rule::SuccessBodiesDiffer,
+        "/paths/~1credentials~1{id}/get/responses",
+    );
+}
+
+#[test]
+fn unsupported_security_scheme() {
+    let yaml = edit(
+        "    bearer: {type: http, scheme: bearer}",
+        "    bearer: {type: oauth2, flows: {clientCredentials: {tokenUrl: \"https://x/token\", scopes: {}}}}",
+    );
+    assert_one(
+        &yaml,
+        Rule::SecurityScheme,
+        "/components/securitySchemes/bearer",
+    );
+}
+
+#[test]
+fn get_credential_must_return_credential() {
+    let yaml = edit(
+        "schema: {$ref: \"#/components/schemas/Credential\"}",
+        "schema: {$ref: \"#/components/schemas/Problem\"}",
+    );
+    assert_one(
+        &yaml,
+        Rule::CredentialContract,
+        "/paths/~1credentials~1{id}/get/responses/200",
+    );
+}
+
+#[test]
+fn x_rust_type_is_reserved() {
+    let yaml = edit(
+        "        id: {type: string}",
+        "        id: {type: string, x-rust-type: {crate: evil, version: \"*\", path: evil::T}}",
+    );
+    assert_one(
+        &yaml,
+        Rule::ReservedExtension,
+        "/components/schemas/Credential/properties/id/x-rust-type",
+    );
+}
+
+#[test]
+fn server_variable_without_default() {
+    assert_one(
+        &edit(
+            "      tenant: {default: demo}",
+            "      tenant: {description: x}",
+        ),
+        Rule::Servers,
+        "/servers/0/variables",
+    );
+}
+
+#[test]
+fn openapi_structure_errors_have_pointers() {
+    let yaml = edit(
+        "        \"404\":\n          description: not found",
+        "        \"404\":\n          description: [not, a, string]",
+    );
+    let e = assert_one(
+        &yaml,
+        Rule::OpenApiStructure,
+        "/paths/~1credentials~1{id}/get/responses/404",
+    );
+    assert!(e.message.contains("not a valid OpenAPI"), "{e}");
+}
+
+#[test]
+fn file_name_must_be_a_crate_stem() {
+    let errs = errors_named("specs/Bad_Name.yaml", GOOD);
+    assert!(errs.iter().any(|e| e.rule == Rule::FileName), "{errs:#?}");
+}
+
+#[test]
+fn root_must_be_a_mapping() {
+    assert_one("- just\n- a list\n", Rule::RootNotObject, "");
+}
+
+// Shapes progenitor 0.15 panics on when given verbatim; the normalizer makes
+// them generate.
+
+#[test]
+fn default_response_next_to_typed_200_generates() {
+    let yaml = edit(
+        "        \"404\":",
+        "        default:\n          description: anything else\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Problem\"}\n        \"404\":",
+    );
+    assert_eq!(errors(&yaml), vec![]);
+}
+
+#[test]
+fn different_error_bodies_generate_one_error_union() {
+    let yaml = edit(
+        "        \"404\":",
+        "        \"500\":\n          description: oops\n          content:\n            application/json:\n              schema: {type: object, properties: {code: {type: integer}}}\n        \"401\":\n          description: no body\n        \"404\":",
+    );
+    assert_eq!(errors(&yaml), vec![]);
+}
+
+#[test]
+fn vendor_media_types_and_text_alternatives_generate() {
+    let yaml = edit(
+        "            application/json:\n              schema: {$ref: \"#/components/schemas/Problem\"}",
+        "            application/problem+json:\n              schema: {$ref: \"#/components/schemas/Problem\"}\n            text/plain:\n              schema: {type: string}",
+    );
+    assert_eq!(errors(&yaml), vec![]);
+}
+
+#[test]
+fn many_mangled_documents_never_panic() {
+    // Delete each line of the fixture in turn: every result is either valid
+    // or a list of typed errors, never a panic.
+    let lines: Vec<&str> = GOOD.lines().collect();
+    for i in 0..lines.len() {
+        let mut copy = lines.clone();
+        copy.remove(i);
+        let _ = errors(&copy.join("\n"));
+    }
+}
