@@ -58,7 +58,7 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     let normalized: OpenAPI = spec::parse_openapi(file, &doc)?;
 
     let tokens = run_progenitor(spec, &normalized)?;
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         SpecError::new(
             file,
             "",
@@ -66,6 +66,7 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
             format!("generated code does not parse: {e}"),
         )
     })?;
+    route_decoding_through_runtime(&mut parsed);
     let source = spec.path.display().to_string().replace('\\', "/");
     let client = format!("{}{}", rust_header(&source), prettyplease::unparse(&parsed));
 
@@ -95,6 +96,35 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
         uses,
         title: original.info.title.clone(),
     })
+}
+
+/// Point progenitor's `ResponseValue::from_response(..)` calls at
+/// `credential_clients_runtime::decode::from_response(..)`, which keeps
+/// credential bodies (they may hold secrets) out of decode errors. Returns the
+/// number of calls rewritten (a spec without JSON bodies has none).
+fn route_decoding_through_runtime(file: &mut syn::File) -> usize {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite(usize);
+    impl VisitMut for Rewrite {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            if let syn::Expr::Path(p) = call.func.as_mut() {
+                let names: Vec<String> = p
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if names == ["ResponseValue", "from_response"] {
+                    p.path = syn::parse_quote!(credential_clients_runtime::decode::from_response);
+                    self.0 += 1;
+                }
+            }
+        }
+    }
+    let mut r = Rewrite(0);
+    r.visit_file_mut(file);
+    r.0
 }
 
 fn run_progenitor(spec: &SpecFile, doc: &OpenAPI) -> Result<TokenStream, SpecError> {
@@ -442,6 +472,11 @@ fn meta_tokens(
                 ClientBuilder {
                     config: rt::ClientConfig::new(&API),
                 }
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.baseurl()
             }
 
             /// The runtime settings (auth, retries) this client uses.

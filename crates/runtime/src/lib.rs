@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod config;
+pub mod decode;
 pub mod oci;
 pub mod open;
 pub mod retry;

@@ -9,8 +9,9 @@ use rand::Rng;
 /// Only idempotent operations are retried. A response is retried when its
 /// status is in [`RetryPolicy::statuses`] (or, with
 /// [`RetryPolicy::oci_conflicts`], a 409 whose body `code` is
-/// `IncorrectState` or `LockConflict`); a request that failed to connect or
-/// timed out is retried when [`RetryPolicy::connection_errors`] is set.
+/// `IncorrectState` or `LockConflict`); a request that failed to connect,
+/// timed out, or whose connection closed before a response is retried when
+/// [`RetryPolicy::connection_errors`] is set.
 /// Waits use exponential backoff with full jitter, or the server's
 /// `Retry-After` (seconds or HTTP-date) when present, capped at
 /// [`RetryPolicy::max_retry_after`]. No retry starts once

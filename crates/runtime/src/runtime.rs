@@ -185,7 +185,11 @@ impl Runtime {
                     (Ok(response), policy.delay(attempt, retry_after))
                 }
                 Err(e) => {
-                    if !(policy.connection_errors && (e.is_connect() || e.is_timeout())) {
+                    // Connect failures, timeouts, and connections closed
+                    // before a response (`is_request`): safe to repeat for
+                    // idempotent requests.
+                    let transient = e.is_connect() || e.is_timeout() || e.is_request();
+                    if !(policy.connection_errors && transient) {
                         return Err(e);
                     }
                     (Err(e), policy.delay(attempt, None))

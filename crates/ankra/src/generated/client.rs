@@ -1525,32 +1525,38 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
                         ),
                     )
                 }
                 422u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
                         ),
                     )
                 }

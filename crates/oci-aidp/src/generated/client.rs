@@ -1754,18 +1754,22 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
                         ),
                     )
                 }

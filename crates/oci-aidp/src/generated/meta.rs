@@ -59,6 +59,10 @@ impl Client {
             config: rt::ClientConfig::new(&API),
         }
     }
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.baseurl()
+    }
     /// The runtime settings (auth, retries) this client uses.
     pub fn runtime(&self) -> &rt::Runtime {
         self.inner()

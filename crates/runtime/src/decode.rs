@@ -1,0 +1,48 @@
+//! Response decoding for generated clients. `cargo xtask codegen` points
+//! progenitor's `ResponseValue::from_response` calls here.
+//!
+//! The difference: when a body does not parse, progenitor's error carries
+//! (and prints) the whole body. A credential body can hold secrets (tokens,
+//! keys), so for success statuses the body is withheld from the error and
+//! the parser's message is reduced to its category and position. Error
+//! bodies (4xx/5xx) are kept: they are the server's explanation.
+
+use bytes::Bytes;
+use progenitor_client::{Error, ResponseValue};
+use serde::de::DeserializeOwned;
+
+/// Decode a JSON body like progenitor's `ResponseValue::from_response`,
+/// without leaking success bodies into errors.
+pub async fn from_response<T: DeserializeOwned, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    match serde_json::from_slice(&full) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) if status.is_success() || status.is_informational() => Err(
+            Error::InvalidResponsePayload(withheld(full.len()), redact(&e)),
+        ),
+        Err(e) => Err(Error::InvalidResponsePayload(full, e)),
+    }
+}
+
+/// The placeholder that replaces a success body in a decode error.
+pub fn withheld(len: usize) -> Bytes {
+    Bytes::from(format!(
+        "<{len} bytes withheld: a credential body may contain secrets>"
+    ))
+}
+
+/// A parse error with only its category and position: serde's messages can
+/// quote the offending value.
+fn redact(e: &serde_json::Error) -> serde_json::Error {
+    use serde::de::Error as _;
+    serde_json::Error::custom(format!(
+        "the body does not match the response type ({:?} error at line {} column {})",
+        e.classify(),
+        e.line(),
+        e.column()
+    ))
+}
