@@ -144,6 +144,18 @@ fn provider_files(p: &Provider, spec_rel: &Path, out: &render::ProviderOutput) -
             source: Some(source.clone()),
         },
         OutputFile {
+            path: format!("{dir}/src/generated/mock.rs"),
+            contents: out.mock.clone(),
+            ownership: Ownership::Generated,
+            source: Some(source.clone()),
+        },
+        OutputFile {
+            path: format!("{dir}/src/generated/cli.rs"),
+            contents: out.cli.clone(),
+            ownership: Ownership::Generated,
+            source: Some(source.clone()),
+        },
+        OutputFile {
             path: format!("{dir}/Cargo.toml"),
             contents: crate_manifest(p, &source, &out.uses),
             ownership: Ownership::Generated,
@@ -163,8 +175,12 @@ fn crate_manifest(p: &Provider, source: &str, uses: &render::Uses) -> String {
         "credential-clients-runtime.workspace = true",
         "progenitor-client.workspace = true",
         "reqwest.workspace = true",
+        "schemars.workspace = true",
         "serde.workspace = true",
         "serde_json.workspace = true",
+        "anyhow = { workspace = true, optional = true }",
+        "clap = { workspace = true, optional = true }",
+        "httpmock = { workspace = true, optional = true }",
     ];
     if uses.chrono {
         deps.push("chrono.workspace = true");
@@ -190,6 +206,11 @@ fn crate_manifest(p: &Provider, source: &str, uses: &render::Uses) -> String {
          publish = false\n\n\
          [lib]\n\
          name = \"{lib}\"\n\n\
+         [features]\n\
+         # Typed httpmock mocks: `{lib}::mock::MockServerExt`.\n\
+         mock = [\"dep:httpmock\", \"credential-clients-runtime/mock\"]\n\
+         # clap subcommands per operation (used by credctl).\n\
+         cli = [\"dep:clap\", \"dep:anyhow\"]\n\n\
          [dependencies]\n\
          {deps}\n\n\
          [dev-dependencies]\n\
@@ -228,6 +249,20 @@ mod client;
 #[allow(clippy::all, clippy::pedantic)]
 #[path = "generated/meta.rs"]
 mod meta;
+
+/// Typed httpmock mocks for tests: `use {lib}::mock::MockServerExt`.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+#[path = "generated/mock.rs"]
+pub mod mock;
+
+/// clap subcommands for each operation (used by `credctl`).
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, unused)] // progenitor's CLI template has unused defaults
+#[path = "generated/cli.rs"]
+pub mod cli;
 
 pub use client::*;
 pub use meta::*;
@@ -287,6 +322,19 @@ fn root_manifest(root: &Path, providers: &[Provider]) -> Result<OutputFile, Code
     block.push_str(&format!("default = [{}]\n", all.join(", ")));
     for p in providers {
         block.push_str(&format!("{} = [\"dep:{}\"]\n", p.stem, p.package()));
+    }
+    for (feature, what) in [
+        ("mock", "typed httpmock mocks"),
+        ("cli", "clap subcommands"),
+    ] {
+        let list: Vec<String> = providers
+            .iter()
+            .map(|p| format!("\"{}?/{feature}\"", p.package()))
+            .collect();
+        block.push_str(&format!(
+            "# {what} of every enabled provider\n{feature} = [{}]\n",
+            list.join(", ")
+        ));
     }
     for p in providers {
         block.push_str(&format!(
@@ -348,7 +396,7 @@ pub fn check(root: &Path, outputs: &[OutputFile]) -> Result<Vec<Drift>, CodegenE
             let generated = entry.path().join("src/generated");
             if generated.is_dir() {
                 let stem = entry.file_name().to_string_lossy().to_string();
-                for f in ["client.rs", "meta.rs"] {
+                for f in ["client.rs", "meta.rs", "mock.rs", "cli.rs"] {
                     let rel = format!("crates/{stem}/src/generated/{f}");
                     if generated.join(f).exists() && !expected.contains(rel.as_str()) {
                         drifts.push(Drift {

@@ -30,6 +30,10 @@ pub struct ProviderOutput {
     pub client: String,
     /// `src/generated/meta.rs`: API description, hooks and builder.
     pub meta: String,
+    /// `src/generated/mock.rs`: httpmock helpers (feature `mock`).
+    pub mock: String,
+    /// `src/generated/cli.rs`: clap subcommands (feature `cli`).
+    pub cli: String,
     /// Which optional crates the generated code uses.
     pub uses: Uses,
     /// `info.title` of the spec.
@@ -57,18 +61,33 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     let facts = normalize::normalize(&mut doc);
     let normalized: OpenAPI = spec::parse_openapi(file, &doc)?;
 
-    let tokens = run_progenitor(spec, &normalized)?;
-    let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| {
-        SpecError::new(
-            file,
-            "",
-            Rule::Generator,
-            format!("generated code does not parse: {e}"),
-        )
-    })?;
-    route_decoding_through_runtime(&mut parsed);
     let source = spec.path.display().to_string().replace('\\', "/");
+    let mut parsed = parse_file(
+        spec,
+        run_progenitor(spec, &normalized, Target::Client)?,
+        "client",
+    )?;
+    route_decoding_through_runtime(&mut parsed);
     let client = format!("{}{}", rust_header(&source), prettyplease::unparse(&parsed));
+
+    let mut mock = parse_file(
+        spec,
+        run_progenitor(spec, &normalized, Target::Mock)?,
+        "mocks",
+    )?;
+    route_mock_paths_through_runtime(&mut mock);
+    let mock = format!(
+        "{}//! Typed httpmock mocks (feature `mock`): `MockServerExt` adds one method per operation.\n\n{}",
+        rust_header(&source),
+        prettyplease::unparse(&mock)
+    );
+
+    let cli = parse_file(spec, run_progenitor(spec, &normalized, Target::Cli)?, "CLI")?;
+    let cli = format!(
+        "{}//! clap subcommands for each operation (feature `cli`), used by `credctl`.\n\n{}",
+        rust_header(&source),
+        prettyplease::unparse(&cli)
+    );
 
     let meta_tokens = meta_tokens(spec, &original, &normalized, &facts)?;
     let meta_file: syn::File = syn::parse2(meta_tokens).map_err(|e| {
@@ -92,6 +111,8 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     };
     Ok(ProviderOutput {
         client,
+        mock,
+        cli,
         meta,
         uses,
         title: original.info.title.clone(),
@@ -127,7 +148,7 @@ fn route_decoding_through_runtime(file: &mut syn::File) -> usize {
     r.0
 }
 
-fn run_progenitor(spec: &SpecFile, doc: &OpenAPI) -> Result<TokenStream, SpecError> {
+fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -135,8 +156,25 @@ fn run_progenitor(spec: &SpecFile, doc: &OpenAPI) -> Result<TokenStream, SpecErr
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote! { credential_clients_runtime::Runtime })
         .with_crate(RUNTIME_CRATE, CrateVers::Any, None)
-        .with_derive("PartialEq");
+        .with_derive("PartialEq")
+        .with_derive("schemars::JsonSchema");
+    settings
+}
 
+/// Which progenitor output to produce.
+#[derive(Clone, Copy)]
+enum Target {
+    Client,
+    Mock,
+    Cli,
+}
+
+fn run_progenitor(
+    spec: &SpecFile,
+    doc: &OpenAPI,
+    target: Target,
+) -> Result<TokenStream, SpecError> {
+    let settings = settings();
     // progenitor asserts on shapes it cannot handle; validation catches the
     // known ones, and this turns anything else into a SpecError instead of a
     // backtrace. The panic hook is silenced for the duration.
@@ -145,7 +183,11 @@ fn run_progenitor(spec: &SpecFile, doc: &OpenAPI) -> Result<TokenStream, SpecErr
     std::panic::set_hook(Box::new(|_| {}));
     let result = catch_unwind(AssertUnwindSafe(|| {
         let mut generator = Generator::new(&settings);
-        generator.generate_tokens(doc)
+        match target {
+            Target::Client => generator.generate_tokens(doc),
+            Target::Mock => generator.httpmock(doc, "crate"),
+            Target::Cli => generator.cli(doc, "crate"),
+        }
     }));
     std::panic::set_hook(previous);
 
@@ -172,6 +214,64 @@ fn run_progenitor(spec: &SpecFile, doc: &OpenAPI) -> Result<TokenStream, SpecErr
             ))
         }
     }
+}
+
+fn parse_file(spec: &SpecFile, tokens: TokenStream, what: &str) -> Result<syn::File, SpecError> {
+    syn::parse2(tokens).map_err(|e| {
+        SpecError::new(
+            &spec.path,
+            "",
+            Rule::Generator,
+            format!("generated {what} does not parse: {e}"),
+        )
+    })
+}
+
+/// Point the generated mocks' path matching at
+/// `credential_clients_runtime::mock`: progenitor puts path values into a
+/// regex unescaped and compares them with the still-encoded request path.
+fn route_mock_paths_through_runtime(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite;
+    impl VisitMut for Rewrite {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            let syn::Expr::Path(p) = call.func.as_ref() else {
+                return;
+            };
+            let names: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            if names != ["regex", "Regex", "new"] || call.args.len() != 1 {
+                return;
+            }
+            let arg = call.args[0].clone();
+            // `regex::Regex::new(&format!(FMT, value.to_string()))`
+            if let syn::Expr::Reference(r) = &arg
+                && let syn::Expr::Macro(m) = r.expr.as_ref()
+                && m.mac.path.is_ident("format")
+                && let Ok(args) = m.mac.parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                )
+                && args.len() == 2
+            {
+                let fmt = &args[0];
+                let value = &args[1];
+                *call = syn::parse_quote!(
+                    credential_clients_runtime::mock::param_path_regex(#fmt, &#value)
+                );
+                return;
+            }
+            // `regex::Regex::new(ROUTE)`
+            if let syn::Expr::Lit(_) = &arg {
+                *call = syn::parse_quote!(credential_clients_runtime::mock::route_regex(#arg));
+            }
+        }
+    }
+    Rewrite.visit_file_mut(file);
 }
 
 fn doc_attr(text: &str) -> TokenStream {

@@ -24,5 +24,19 @@ mod client;
 #[path = "generated/meta.rs"]
 mod meta;
 
+/// Typed httpmock mocks for tests: `use oci_aidp_client::mock::MockServerExt`.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic)]
+#[path = "generated/mock.rs"]
+pub mod mock;
+
+/// clap subcommands for each operation (used by `credctl`).
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, unused)] // progenitor's CLI template has unused defaults
+#[path = "generated/cli.rs"]
+pub mod cli;
+
 pub use client::*;
 pub use meta::*;

@@ -4,8 +4,9 @@
 //! The difference: when a body does not parse, progenitor's error carries
 //! (and prints) the whole body. A credential body can hold secrets (tokens,
 //! keys), so for success statuses the body is withheld from the error and
-//! the parser's message is reduced to its category and position. Error
-//! bodies (4xx/5xx) are kept: they are the server's explanation.
+//! the parser's message is reduced to its category and position. An error
+//! status (4xx/5xx) whose body is not the documented error body becomes
+//! `Error::UnexpectedResponse`, with status, headers and body intact.
 
 use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
@@ -24,7 +25,15 @@ pub async fn from_response<T: DeserializeOwned, E>(
         Err(e) if status.is_success() || status.is_informational() => Err(
             Error::InvalidResponsePayload(withheld(full.len()), redact(&e)),
         ),
-        Err(e) => Err(Error::InvalidResponsePayload(full, e)),
+        // An error status whose body is not the documented error body (a
+        // proxy's HTML page, a plain-text message): keep status, headers
+        // and body together instead of a parse error without a status.
+        Err(_) => Err(Error::UnexpectedResponse(crate::runtime::rebuild(
+            status,
+            reqwest::Version::HTTP_11,
+            headers,
+            full,
+        ))),
     }
 }
 

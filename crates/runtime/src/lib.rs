@@ -13,6 +13,8 @@
 pub mod api;
 pub mod config;
 pub mod decode;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod oci;
 pub mod open;
 pub mod retry;

@@ -169,6 +169,66 @@ impl fmt::Debug for UnknownObject {
     }
 }
 
+fn any_of(
+    known: schemars::schema::Schema,
+    other: schemars::schema::InstanceType,
+    description: &str,
+) -> schemars::schema::Schema {
+    use schemars::schema::{Metadata, SchemaObject, SubschemaValidation};
+    let fallback = SchemaObject {
+        instance_type: Some(other.into()),
+        metadata: Some(Box::new(Metadata {
+            description: Some(description.to_string()),
+            ..Default::default()
+        })),
+        ..Default::default()
+    };
+    SchemaObject {
+        subschemas: Some(Box::new(SubschemaValidation {
+            any_of: Some(vec![known, fallback.into()]),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+    .into()
+}
+
+impl<K: schemars::JsonSchema> schemars::JsonSchema for OpenEnum<K> {
+    fn schema_name() -> String {
+        format!("Open{}", K::schema_name())
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        any_of(
+            generator.subschema_for::<K>(),
+            schemars::schema::InstanceType::String,
+            "A value the API added after this client was generated (kept verbatim).",
+        )
+    }
+}
+
+impl<K: schemars::JsonSchema> schemars::JsonSchema for OpenUnion<K> {
+    fn schema_name() -> String {
+        format!("Open{}", K::schema_name())
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        any_of(
+            generator.subschema_for::<K>(),
+            schemars::schema::InstanceType::Object,
+            "A variant the API added after this client was generated (kept verbatim).",
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -243,7 +243,7 @@ fn bytes_empty() -> reqwest::Body {
     reqwest::Body::from(Vec::<u8>::new())
 }
 
-fn rebuild(
+pub(crate) fn rebuild(
     status: reqwest::StatusCode,
     version: reqwest::Version,
     headers: reqwest::header::HeaderMap,

@@ -80,6 +80,32 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> String {
+        "Secret".to_string()
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(_: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        use schemars::schema::{InstanceType, Metadata, SchemaObject};
+        SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            format: Some("password".to_string()),
+            metadata: Some(Box::new(Metadata {
+                description: Some(
+                    "Secret material; printed as <redacted> by credential-clients.".to_string(),
+                ),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

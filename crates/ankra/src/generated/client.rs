@@ -10,7 +10,14 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///One organisation credential. The reference page marks `provider`, `organisation_id`, `system`, `available`, `clusters`, `operations`, `created_at` and `updated_at` as required, but the official CLI decodes this endpoint into a shape without several of them, so only `id` and `name` are required here. Servers add fields over time; unknown fields are kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Credential {
         ///AWS access key id (not secret on its own). Null for non-AWS credentials.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -84,7 +91,14 @@ pub mod types {
         }
     }
     ///A cluster that uses the credential (the reference page calls this object `GetCredentialClusterInfoResult`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CredentialClusterInfo {
         ///When the cluster was added to Ankra.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -115,7 +129,8 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialClusterInfoKind {
         #[serde(rename = "imported")]
@@ -156,7 +171,14 @@ pub mod types {
         }
     }
     ///`CredentialInstallationId`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum CredentialInstallationId {
         String(::std::string::String),
@@ -176,7 +198,14 @@ pub mod types {
         }
     }
     ///An operation run with the credential (the reference page calls this object `GetCredentialOperationInfoResult`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CredentialOperationInfo {
         ///Identifier of the cluster the operation ran on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -213,7 +242,8 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialOperationInfoClusterKind {
         #[serde(rename = "imported")]
@@ -265,7 +295,8 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialProvider {
         #[serde(rename = "aws")]
@@ -338,7 +369,14 @@ pub mod types {
         }
     }
     ///FastAPI error body, used for every error status. `detail` is a message string for HTTP errors and an array of validation items for 422. Platform RBAC 403 refusals send `detail: permission_denied` together with `permission`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorDetail {
         ///Human-readable reason (string), or for request validation errors the list of validation problems.
         pub detail: ErrorDetailDetail,
@@ -352,7 +390,14 @@ pub mod types {
         }
     }
     ///Human-readable reason (string), or for request validation errors the list of validation problems.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum ErrorDetailDetail {
         String(::std::string::String),
@@ -365,7 +410,14 @@ pub mod types {
         }
     }
     ///One FastAPI / pydantic validation problem. Pydantic v2 servers also send `input`, `ctx` and sometimes `url`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ValidationErrorItem {
         ///Extra context of the error (pydantic v2), e.g. the expected format or the parser's message.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -390,7 +442,14 @@ pub mod types {
         }
     }
     ///`ValidationErrorItemLocItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum ValidationErrorItemLocItem {
         String(::std::string::String),

@@ -15,7 +15,14 @@ in AWX 19.2.2 and a server sends only one of them; `kind` is null for
 credentials of custom (user-defined) credential types; unknown fields
 appear in newer releases and must be kept.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Credential {
         ///True when the credential type's category is `cloud`.
         pub cloud: bool,
@@ -78,7 +85,15 @@ without listing values.
         }
     }
     ///The credential's roles keyed by role field name. Credentials normally have `admin_role`, `use_role` and `read_role`; other keys may appear.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CredentialObjectRoles {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_role: ::std::option::Option<RoleSummary>,
@@ -93,7 +108,14 @@ without listing values.
         }
     }
     ///Paths of resources related to the credential, keyed by relation name. Which keys appear depends on the credential and the server version; unknown keys must be kept.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CredentialRelated {
         ///Path of the list of users with access to the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -149,7 +171,15 @@ without listing values.
         }
     }
     ///Short summaries of related objects, so a client need not fetch them. Every key is optional; servers may leave some out for performance and newer servers add keys.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CredentialSummaryFields {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by: ::std::option::Option<UserSummary>,
@@ -183,7 +213,8 @@ without listing values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialType {
         #[serde(rename = "credential")]
@@ -224,7 +255,15 @@ without listing values.
         }
     }
     ///Summary of the credential's type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CredentialTypeSummary {
         ///Description of the credential type (may be empty).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -242,7 +281,14 @@ without listing values.
         }
     }
     ///Django REST framework error body.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Error {
         ///Human-readable error message.
         pub detail: ::std::string::String,
@@ -253,7 +299,15 @@ without listing values.
         }
     }
     ///Summary of the owning organization; absent when `organization` is null.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct OrganizationSummary {
         ///Description of the organization (may be empty).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -271,7 +325,15 @@ without listing values.
         }
     }
     ///One owner of the credential.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Owner {
         ///For a user, first and last name joined by a space (a single space when both are empty); otherwise the team or organization description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -307,7 +369,8 @@ without listing values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum OwnerType {
         #[serde(rename = "user")]
@@ -356,7 +419,15 @@ without listing values.
         }
     }
     ///Summary of one role on the credential.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct RoleSummary {
         ///What holders of the role may do.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -374,7 +445,15 @@ without listing values.
         }
     }
     ///What the requesting user may do with this credential.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UserCapabilities {
         ///Whether the requesting user may copy the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -395,7 +474,15 @@ without listing values.
         }
     }
     ///Summary of a user (creator or last modifier of the credential).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UserSummary {
         ///First name of the user (may be empty).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

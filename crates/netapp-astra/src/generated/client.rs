@@ -13,7 +13,14 @@ pub mod types {
 `credential_1.1_get_response_body`). The secret `keyStore` is never
 part of this representation.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Credential {
         /**Globally unique identifier of the credential (a UUID; NetApp's
 reference describes it as conforming to the UUIDv4 schema, and
@@ -97,7 +104,8 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialKeyType {
         #[serde(rename = "generic")]
@@ -172,7 +180,8 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialType {
         #[serde(rename = "application/astra-credential")]
@@ -229,7 +238,8 @@ it; when absent the credential is valid (`"true"` is the default).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialValid {
         #[serde(rename = "true")]
@@ -284,7 +294,8 @@ it; when absent the credential is valid (`"true"` is the default).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialVersion {
         #[serde(rename = "1.1")]
@@ -329,7 +340,17 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`GetCredentialAccountId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct GetCredentialAccountId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialAccountId {
@@ -393,7 +414,17 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`GetCredentialCredentialId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct GetCredentialCredentialId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialCredentialId {
@@ -457,7 +488,14 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///One rejected query parameter in a 400 problem.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct InvalidParam {
         ///Name of the invalid query parameter.
         pub name: ::std::string::String,
@@ -476,7 +514,14 @@ per-problem schemas list a `description` field as required although
 they define and send `detail`; this schema follows the documented
 bodies (`detail`).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ProblemDetails {
         ///Optional ID (UUID) correlating this error with Astra's logs and events.
         #[serde(
@@ -507,7 +552,14 @@ bodies (`detail`).
         }
     }
     ///One name/value label on an Astra resource.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TypeAstraLabel {
         ///Label name, for example `astra.netapp.io/labels/read-only/credType`.
         pub name: ::std::string::String,
@@ -526,7 +578,14 @@ all-optional `type_astra_metadata_update`, but servers always send
 (as in NetApp's `type_astra_metadata`); only `modifiedBy` is sometimes
 absent.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TypeAstraMetadata {
         ///ID (UUID) of the user or service that created the resource.
         #[serde(rename = "createdBy")]

@@ -15,7 +15,14 @@ always present; every other field may be omitted, and the free-text
 and time fields may also be sent as `null`. Servers may add fields
 not listed here.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Credential {
         ///The identifier (in practice the OCID) of the user who created the credential.
         #[serde(
@@ -106,7 +113,14 @@ Oracle's own SDK models (`SecretTokenCredentialDetails`,
 Oracle's SDKs fall back to the bare base object for an unknown
 `credentialType`, so clients must keep unknown variants.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum CredentialDetails {
         SecretTokenCredentialDetails(SecretTokenCredentialDetails),
@@ -141,7 +155,8 @@ appear; keep unknown values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialLifecycleState {
         #[serde(rename = "ACTIVE")]
@@ -206,7 +221,8 @@ New kinds may appear; keep unknown values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialType {
         #[serde(rename = "SECRET_TOKEN")]
@@ -258,7 +274,14 @@ New kinds may appear; keep unknown values.
 errors add `originalMessage`, `originalMessageTemplate` and
 `messageArguments`.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Error {
         ///A short error code for programmatic handling, e.g. `NotAuthorizedOrNotFound`, `TooManyRequests`.
         pub code: ::std::string::String,
@@ -293,7 +316,17 @@ errors add `originalMessage`, `originalMessageTemplate` and
         }
     }
     ///`GetCredentialAiDataPlatformId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct GetCredentialAiDataPlatformId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialAiDataPlatformId {
@@ -351,7 +384,17 @@ errors add `originalMessage`, `originalMessageTemplate` and
         }
     }
     ///`GetCredentialCredentialKey`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct GetCredentialCredentialKey(::std::string::String);
     impl ::std::ops::Deref for GetCredentialCredentialKey {
@@ -408,7 +451,17 @@ errors add `originalMessage`, `originalMessageTemplate` and
         }
     }
     ///`GetCredentialOpcRequestId`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct GetCredentialOpcRequestId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialOpcRequestId {
@@ -464,7 +517,14 @@ errors add `originalMessage`, `originalMessageTemplate` and
         }
     }
     ///One named secret value of a `SECRET_TOKEN` credential.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SecretPair {
         ///The name of the secret within the credential (not itself secret).
         #[serde(rename = "secretKey")]
@@ -479,7 +539,14 @@ errors add `originalMessage`, `originalMessageTemplate` and
         }
     }
     ///Credential material made of secret key/value pairs, such as API tokens or passwords.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SecretTokenCredentialDetails {
         ///Discriminator; always `SECRET_TOKEN` for this variant.
         #[serde(rename = "credentialType")]
@@ -504,7 +571,8 @@ errors add `originalMessage`, `originalMessageTemplate` and
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum SecretTokenCredentialDetailsCredentialType {
         #[serde(rename = "SECRET_TOKEN")]
@@ -548,7 +616,14 @@ errors add `originalMessage`, `originalMessageTemplate` and
     /**An OCI API key of an IAM user, which the platform uses to act as that
 user (for example as the `runAs` identity of scheduled jobs).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ServiceAccountCredentialDetails {
         ///Discriminator; always `SERVICE_ACCOUNT` for this variant.
         #[serde(rename = "credentialType")]
@@ -585,7 +660,8 @@ user (for example as the `runAs` identity of scheduled jobs).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum ServiceAccountCredentialDetailsCredentialType {
         #[serde(rename = "SERVICE_ACCOUNT")]
@@ -628,7 +704,14 @@ user (for example as the `runAs` identity of scheduled jobs).
         }
     }
     ///Credential material kept outside the platform, in OCI Vault; only a reference is stored.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct VaultReferenceCredentialDetails {
         ///Discriminator; always `VAULT_REFERENCE` for this variant.
         #[serde(rename = "credentialType")]
@@ -653,7 +736,8 @@ user (for example as the `runAs` identity of scheduled jobs).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum VaultReferenceCredentialDetailsCredentialType {
         #[serde(rename = "VAULT_REFERENCE")]

@@ -15,7 +15,14 @@ servers omit `owner`, `test_credential` and `use_static_external_id`
 although the vendor page lists them, and may add fields not listed
 here (e.g. references when `include_references=true`).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Credential {
         /**Domains the credential may be sent to in HTTP requests; empty when
 the credential is not restricted to particular hosts.
@@ -97,7 +104,8 @@ credentials.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialAwsAuthenticationType {
         #[serde(rename = "KEY")]
@@ -159,7 +167,8 @@ unknown values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum CredentialMode {
         #[serde(rename = "TEXT")]
@@ -227,7 +236,15 @@ unknown values.
 the vendor page but omitted by real GET responses; no real capture
 shows which of its fields are always present, so all are optional.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CredentialOwner {
         ///Email address of the owning user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -248,7 +265,15 @@ shows which of its fields are always present, so all are optional.
         }
     }
     ///Error body of the form `{"errors": [{"message": ..., "details": ...}]}`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorEnvelope {
         ///The errors that occurred.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -260,7 +285,14 @@ shows which of its fields are always present, so all are optional.
         }
     }
     ///Error body sent as a bare JSON array of message objects or strings.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct ErrorList(pub ::std::vec::Vec<ErrorListItem>);
     impl ::std::ops::Deref for ErrorList {
@@ -282,7 +314,14 @@ shows which of its fields are always present, so all are optional.
     /**One entry of a bare error array: a message object or a plain string.
 Union of an object and a string, so it has no single `type`.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum ErrorListItem {
         ErrorMessage(ErrorMessage),
@@ -294,7 +333,15 @@ Union of an object and a string, so it has no single `type`.
         }
     }
     ///One error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorMessage {
         ///Further detail about the error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -314,7 +361,14 @@ message objects or strings). Some errors come as plain text instead
 (see the `text/plain` alternatives). Schema has no single `type`
 because it is a union of an object and an array.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
     pub enum ErrorResponse {
         Envelope(ErrorEnvelope),
@@ -344,7 +398,8 @@ every team (`GLOBAL`), or by the teams in `shared_team_slugs`
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum ReadAccess {
         #[serde(rename = "TEAM")]
@@ -403,7 +458,8 @@ every team (`GLOBAL`), or by the teams in `shared_team_slugs`
         Hash,
         Ord,
         PartialEq,
-        PartialOrd
+        PartialOrd,
+        schemars::JsonSchema
     )]
     pub enum RestrictionType {
         #[serde(rename = "RESTRICTED")]
@@ -456,7 +512,14 @@ returned). Listed on the vendor page; real GET responses omit the
 field, and other credential endpoints send it as `null`, so it is
 optional and nullable.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
     pub struct TestCredential(pub ::std::option::Option<TestCredentialInner>);
     impl ::std::ops::Deref for TestCredential {
@@ -482,7 +545,15 @@ returned). Listed on the vendor page; real GET responses omit the
 field, and other credential endpoints send it as `null`, so it is
 optional and nullable.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TestCredentialInner {
         ///When the test credential was created (ISO 8601).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

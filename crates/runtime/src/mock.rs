@@ -1,0 +1,148 @@
+//! Path matching for the generated httpmock mocks (feature `mock`).
+//!
+//! progenitor's generated mocks put a path value into a regex unescaped and
+//! compare it with the raw, percent-encoded request path: `a.b` also matched
+//! `aXb`, and `a b` never matched the `a%20b` a client sends. The xtask
+//! points those mocks here instead: a path value matches exactly the
+//! requests whose segment percent-decodes to that value, and route constants
+//! are matched literally.
+
+use regex::Regex;
+
+/// Characters a client may send unencoded in a path segment (RFC 3986
+/// unreserved and sub-delims, `:` and `@`); anything else must arrive
+/// percent-encoded.
+fn may_be_literal(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c)
+}
+
+fn hex_byte(b: u8) -> String {
+    format!("{b:02X}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphabetic() {
+                format!("[{}{}]", c, c.to_ascii_lowercase())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+}
+
+/// A regex fragment matching every percent-encoding of `value` as one path
+/// segment (each character literal where allowed, or `%XX` in either case).
+pub fn segment_regex(value: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        let mut buf = [0u8; 4];
+        let encoded: String = c
+            .encode_utf8(&mut buf)
+            .bytes()
+            .map(|b| format!("%{}", hex_byte(b)))
+            .collect();
+        if may_be_literal(c) {
+            out.push_str(&format!(
+                "(?:{}|{})",
+                regex::escape(&c.to_string()),
+                encoded
+            ));
+        } else {
+            out.push_str(&encoded);
+        }
+    }
+    out
+}
+
+/// Route constants escaped; `wildcard` (progenitor's marker for "another
+/// parameter") becomes one non-empty segment.
+fn route_part(part: &str, wildcard: &str) -> String {
+    part.split(wildcard)
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join("[^/]+")
+}
+
+fn unanchor(template: &str) -> &str {
+    template
+        .strip_prefix('^')
+        .unwrap_or(template)
+        .strip_suffix('$')
+        .unwrap_or(template)
+}
+
+/// The regex for a route as progenitor writes it (`^/a/[^/]*/b$`): constants
+/// literal, each parameter one non-empty segment.
+pub fn route_regex(progenitor_route: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&format!(
+        "^{}$",
+        route_part(unanchor(progenitor_route), "[^/]*")
+    ))
+}
+
+/// The regex for a route with one parameter fixed to `value`, from
+/// progenitor's format string (`^/a/{}/b/.*$`: `{}` is this parameter, `.*`
+/// the others).
+pub fn param_path_regex(progenitor_format: &str, value: &str) -> Result<Regex, regex::Error> {
+    let template = unanchor(progenitor_format);
+    let (before, after) = template.split_once("{}").unwrap_or((template, ""));
+    Regex::new(&format!(
+        "^{}{}{}$",
+        route_part(before, ".*"),
+        segment_regex(value),
+        route_part(after, ".*")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(format: &str, value: &str, path: &str) -> bool {
+        param_path_regex(format, value).unwrap().is_match(path)
+    }
+
+    #[test]
+    fn values_match_exactly_after_percent_decoding() {
+        let f = "^/creds/{}$";
+        assert!(matches(f, "a.b+c", "/creds/a.b+c"));
+        assert!(matches(f, "a.b+c", "/creds/a%2Eb%2bc"));
+        assert!(
+            !matches(f, "a.b+c", "/creds/aXb+c"),
+            "`.` is not a wildcard"
+        );
+        assert!(
+            !matches(f, "a.b+c", "/creds/a.bbc"),
+            "`+` is not a quantifier"
+        );
+        assert!(matches(f, "a b", "/creds/a%20b"));
+        assert!(!matches(f, "a b", "/creds/a b"));
+        assert!(matches(f, "a/b", "/creds/a%2Fb"));
+        assert!(
+            !matches(f, "a/b", "/creds/a/b"),
+            "an encoded slash is not a separator"
+        );
+        assert!(matches(f, "ключ", "/creds/%D0%BA%D0%BB%D1%8E%D1%87"));
+        assert!(matches(f, "(x)*", "/creds/(x)*"));
+        assert!(!matches(f, "(x)*", "/creds/xxx"));
+        assert!(!matches(f, "a", "/creds/ab"));
+        assert!(!matches(f, "a", "/creds/a/extra"));
+    }
+
+    #[test]
+    fn other_parameters_and_constants() {
+        let f = "^/v1.0/accounts/.*/creds/{}$";
+        assert!(matches(f, "k", "/v1.0/accounts/acc-1/creds/k"));
+        assert!(
+            !matches(f, "k", "/v1x0/accounts/acc-1/creds/k"),
+            "constants are literal"
+        );
+        assert!(
+            !matches(f, "k", "/v1.0/accounts/a/b/creds/k"),
+            "a parameter is one segment"
+        );
+        let r = route_regex("^/v1.0/accounts/[^/]*/creds/[^/]*$").unwrap();
+        assert!(r.is_match("/v1.0/accounts/a/creds/b"));
+        assert!(!r.is_match("/v1x0/accounts/a/creds/b"));
+        assert!(!r.is_match("/v1.0/accounts/a/x/creds/b"));
+    }
+}
