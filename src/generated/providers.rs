@@ -23,3 +23,20 @@ pub use oci_aidp_client as oci_aidp;
 /// Tines API - Credentials (get a credential) (`specs/tines.yaml`, feature `tines`).
 #[cfg(feature = "tines")]
 pub use tines_client as tines;
+
+/// Calls `$callback! { module "stem" lib; ... }` with every provider of the
+/// workspace (module in this facade, spec stem, client crate), so tools such
+/// as `credctl` get a new provider's commands without hand edits. Every
+/// provider feature must be enabled where it is used.
+#[macro_export]
+macro_rules! with_providers {
+    ($callback:ident) => {
+        $callback! {
+            ankra "ankra" ankra_client;
+            awx "awx" awx_client;
+            netapp_astra "netapp-astra" netapp_astra_client;
+            oci_aidp "oci-aidp" oci_aidp_client;
+            tines "tines" tines_client;
+        }
+    };
+}

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod lint;
 pub mod normalize;
 pub mod render;
 pub mod spec;
@@ -288,6 +289,23 @@ fn facade_modules(providers: &[Provider]) -> OutputFile {
             module = p.module(),
         ));
     }
+    out.push_str(
+        "\n/// Calls `$callback! { module \"stem\" lib; ... }` with every provider of the\n\
+         /// workspace (module in this facade, spec stem, client crate), so tools such\n\
+         /// as `credctl` get a new provider's commands without hand edits. Every\n\
+         /// provider feature must be enabled where it is used.\n\
+         #[macro_export]\n\
+         macro_rules! with_providers {\n    ($callback:ident) => {\n        $callback! {\n",
+    );
+    for p in providers {
+        out.push_str(&format!(
+            "            {module} \"{stem}\" {lib};\n",
+            module = p.module(),
+            stem = p.stem,
+            lib = p.lib()
+        ));
+    }
+    out.push_str("        }\n    };\n}\n");
     OutputFile {
         path: "src/generated/providers.rs".into(),
         contents: out,

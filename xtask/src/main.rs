@@ -10,6 +10,7 @@ usage: cargo xtask <command>
 commands:
   codegen           regenerate every crate from specs/*.yaml and update the wiring
   codegen --check   write nothing; fail with a diff if anything is stale or missing
+  lint              the project's spec rules: descriptions, examples, examples valid
   help              this text
 ";
 
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["lint"] => lint(),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -36,6 +38,41 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn lint() -> ExitCode {
+    let root = workspace_root();
+    let specs = match xtask::discover_specs(&root) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut problems = 0;
+    for rel in &specs {
+        match xtask::spec::load(&root.join(rel), rel) {
+            Ok(spec) => {
+                for p in xtask::lint::lint(&spec) {
+                    eprintln!("{p}");
+                    problems += 1;
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("{e}");
+                    problems += 1;
+                }
+            }
+        }
+    }
+    if problems == 0 {
+        println!("lint: {} specs clean", specs.len());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("error: {problems} lint problem(s)");
+        ExitCode::FAILURE
+    }
 }
 
 fn codegen(check: bool) -> ExitCode {

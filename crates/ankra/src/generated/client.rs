@@ -42,7 +42,7 @@ pub mod types {
         pub gitlab_url: ::std::option::Option<::std::string::String>,
         ///Unique identifier of the credential.
         pub id: ::uuid::Uuid,
-        ///GitHub App installation id for Git credentials. Not on the reference page; the official CLI decodes it as a string here and as an integer in credential list items, so either may be sent.
+        ///GitHub App installation id for Git credentials. Not on the reference page; the official CLI decodes it as a string here and as an integer in credential list items, so either (or null) may be sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub installation_id: ::std::option::Option<CredentialInstallationId>,
         ///Display name of the credential, unique within the organisation.
@@ -170,7 +170,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`CredentialInstallationId`
+    ///GitHub App installation id for Git credentials. Not on the reference page; the official CLI decodes it as a string here and as an integer in credential list items, so either (or null) may be sent.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -181,20 +181,18 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CredentialInstallationId {
-        String(::std::string::String),
-        Int64(i64),
+        Variant0(::std::option::Option<::std::string::String>),
+        Variant1(i64),
     }
-    impl ::std::fmt::Display for CredentialInstallationId {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                Self::String(x) => x.fmt(f),
-                Self::Int64(x) => x.fmt(f),
-            }
+    impl ::std::convert::From<::std::option::Option<::std::string::String>>
+    for CredentialInstallationId {
+        fn from(value: ::std::option::Option<::std::string::String>) -> Self {
+            Self::Variant0(value)
         }
     }
     impl ::std::convert::From<i64> for CredentialInstallationId {
         fn from(value: i64) -> Self {
-            Self::Int64(value)
+            Self::Variant1(value)
         }
     }
     ///An operation run with the credential (the reference page calls this object `GetCredentialOperationInfoResult`).

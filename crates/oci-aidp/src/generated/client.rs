@@ -36,7 +36,6 @@ not listed here.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub credential_description: ::std::option::Option<::std::string::String>,
-        ///The stored credential material, shaped by its `credentialType`. May be omitted.
         #[serde(
             rename = "credentialDetails",
             skip_serializing_if = "::std::option::Option::is_none"
