@@ -18,7 +18,11 @@ mod providers;
 
 pub use providers::*;
 
-/// The usage examples of README.md, compiled as doctests so they stay true.
-#[cfg(doctest)]
+/// A provider-independent view of a credential ([`summary::CredentialSummary`]).
+pub mod summary;
+
+/// The usage examples of README.md, compiled as doctests so they stay true
+/// (with `--all-features`: one of them uses the `mock` feature).
+#[cfg(all(doctest, feature = "mock"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
