@@ -170,7 +170,13 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
          let _c: Option<credential_clients::acme_vault::types::Credential> = None;\n    Ok(())\n}\n",
     )
     .unwrap();
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("golden-target");
+    // The outer target directory: `cargo test` releases its lock while tests
+    // run, and the dependencies are already checked (clippy, in CI), so only
+    // the copied workspace's own crates are compiled here.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
+        .to_path_buf();
     let out = Command::new(env!("CARGO"))
         .current_dir(&tmp)
         .env("CARGO_TARGET_DIR", &target)
