@@ -1,11 +1,11 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "\
-usage: cargo xtask <command>
+usage: cargo xtask [--root DIR] <command>
 
 commands:
   codegen           regenerate every crate from specs/*.yaml and update the wiring
@@ -15,12 +15,22 @@ commands:
 ";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--root DIR`: operate on another checkout (tests, benchmarks).
+    let mut root = workspace_root();
+    if let Some(i) = args.iter().position(|a| a == "--root") {
+        if i + 1 >= args.len() {
+            eprint!("--root needs a directory\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+        root = PathBuf::from(args.remove(i + 1));
+        args.remove(i);
+    }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
-        ["lint"] => lint(),
+        ["codegen"] => codegen(&root, false),
+        ["codegen", "--check"] => codegen(&root, true),
+        ["lint"] => lint(&root),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -40,9 +50,8 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn lint() -> ExitCode {
-    let root = workspace_root();
-    let specs = match xtask::discover_specs(&root) {
+fn lint(root: &Path) -> ExitCode {
+    let specs = match xtask::discover_specs(root) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -75,10 +84,9 @@ fn lint() -> ExitCode {
     }
 }
 
-fn codegen(check: bool) -> ExitCode {
-    let root = workspace_root();
+fn codegen(root: &Path, check: bool) -> ExitCode {
     let start = Instant::now();
-    let outputs = match xtask::generate(&root) {
+    let outputs = match xtask::generate(root) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -86,7 +94,7 @@ fn codegen(check: bool) -> ExitCode {
         }
     };
     if check {
-        match xtask::check(&root, &outputs) {
+        match xtask::check(root, &outputs) {
             Ok(drifts) if drifts.is_empty() => {
                 println!(
                     "codegen --check: {} files up to date ({} ms)",
@@ -113,7 +121,7 @@ fn codegen(check: bool) -> ExitCode {
             }
         }
     } else {
-        match xtask::write(&root, &outputs) {
+        match xtask::write(root, &outputs) {
             Ok(written) => {
                 for w in &written {
                     println!("wrote {w}");

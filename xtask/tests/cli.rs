@@ -1,0 +1,158 @@
+//! The `xtask` binary end to end on temporary checkouts: exit codes, the
+//! `--check` diff and fix command, and clear errors (no panic) for bad specs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn copy(from: &Path, to: &Path) {
+    let Ok(meta) = std::fs::symlink_metadata(from) else { return };
+    if meta.file_type().is_symlink() {
+        return;
+    }
+    if meta.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name() != "target" {
+                copy(&entry.path(), &to.join(entry.file_name()));
+            }
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// The files the codegen reads and writes, in a fresh directory.
+fn checkout(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for part in ["Cargo.toml", "specs", "src", "crates"] {
+        copy(&workspace().join(part), &dir.join(part));
+    }
+    dir
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn check_passes_on_the_committed_tree() {
+    let out = xtask(&workspace(), &["codegen", "--check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("up to date"));
+}
+
+#[test]
+fn check_prints_a_unified_diff_and_the_fix_and_fails() {
+    let root = checkout("cli-drift");
+    let spec = root.join("specs/awx.yaml");
+    let yaml = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, yaml.replace("credential_type", "credential_kind_id")).unwrap();
+
+    let out = xtask(&root, &["codegen", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--- a/crates/awx/src/generated/client.rs (on disk)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("+++ b/crates/awx/src/generated/client.rs (from specs)"),
+        "{err}"
+    );
+    assert!(err.contains("@@ "), "{err}");
+    assert!(err.contains("specs/awx.yaml: crates/awx/"), "{err}");
+    assert!(err.contains("run `cargo xtask codegen` to fix"), "{err}");
+    assert!(!err.contains("crates/tines/"), "only awx drifts: {err}");
+
+    // `codegen` fixes it; `--check` is then clean.
+    let out = xtask(&root, &["codegen"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("wrote crates/awx/src/generated/client.rs"));
+    let out = xtask(&root, &["codegen", "--check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn check_notices_a_deleted_generated_file() {
+    let root = checkout("cli-missing");
+    std::fs::remove_file(root.join("crates/tines/src/generated/mock.rs")).unwrap();
+    let out = xtask(&root, &["codegen", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("crates/tines/src/generated/mock.rs is missing"));
+}
+
+#[test]
+fn a_bad_spec_is_reported_without_a_panic_and_nothing_is_written() {
+    let root = checkout("cli-bad-spec");
+    let spec = root.join("specs/tines.yaml");
+    let yaml = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(
+        &spec,
+        yaml.replace("operationId: get_credential", "x-note: no operation id here"),
+    )
+    .unwrap();
+    let before =
+        std::fs::read_to_string(root.join("crates/tines/src/generated/client.rs")).unwrap();
+
+    let out = xtask(&root, &["codegen"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "specs/tines.yaml: at /paths/~1api~1v1~1user_credentials~1{credential_id}/get:"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("[rule operation-id-required]"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    let after = std::fs::read_to_string(root.join("crates/tines/src/generated/client.rs")).unwrap();
+    assert_eq!(before, after, "nothing is written when a spec is bad");
+}
+
+#[test]
+fn unparsable_yaml_names_line_and_column() {
+    let root = checkout("cli-yaml");
+    std::fs::write(
+        root.join("specs/ankra.yaml"),
+        "openapi: 3.0.3\ninfo: [unclosed\n",
+    )
+    .unwrap();
+    let out = xtask(&root, &["codegen", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("specs/ankra.yaml:3:1: at (document root):")
+            || err.contains("specs/ankra.yaml:2:"),
+        "{err}"
+    );
+    assert!(err.contains("[rule yaml-syntax]"), "{err}");
+}
+
+#[test]
+fn unknown_arguments_exit_2_with_usage() {
+    let out = xtask(&workspace(), &["codegen", "--frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("usage: cargo xtask"));
+}
