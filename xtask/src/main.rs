@@ -11,6 +11,7 @@ commands:
   codegen           regenerate every crate from specs/*.yaml and update the wiring
   codegen --check   write nothing; fail with a diff if anything is stale or missing
   lint              the project's spec rules: descriptions, examples, examples valid
+  bench [ARGS]      benchmarks (release build of crates/bench; see BENCHMARKS.md)
   help              this text
 ";
 
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(&root, false),
         ["codegen", "--check"] => codegen(&root, true),
         ["lint"] => lint(&root),
+        ["bench", rest @ ..] => bench(&root, rest),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -48,6 +50,35 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn bench(root: &Path, args: &[&str]) -> ExitCode {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let args: Vec<&str> = if args.is_empty() {
+        vec!["all"]
+    } else {
+        args.to_vec()
+    };
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "credential-clients-bench",
+            "--",
+        ])
+        .args(&args)
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn lint(root: &Path) -> ExitCode {

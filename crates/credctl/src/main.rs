@@ -1,0 +1,123 @@
+//! `credctl`: read credentials from Ankra, AWX, Tines, NetApp Astra and OCI
+//! AI Data Platform with the generated clients of `credential-clients`.
+//!
+//! See `crates/credctl/README.md` for commands, configuration and exit codes.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+mod config;
+mod demo;
+mod exit;
+mod output;
+mod providers;
+mod redact;
+mod spec;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+
+use crate::config::{FileConfig, Globals};
+use crate::exit::{ErrorContext, Failure};
+use crate::output::Output;
+use crate::providers::Provider;
+
+fn main() -> ExitCode {
+    match run(std::env::args_os().collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("credctl: {}", failure.message);
+            ExitCode::from(failure.code as u8)
+        }
+    }
+}
+
+fn run(args: Vec<OsString>) -> Result<(), Failure> {
+    let file = FileConfig::discover(&args)?;
+    file.check(&cli::known_keys())?;
+    let matches = match cli::build(&file).try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        // Help and version exit 0, usage errors 2.
+        Err(e) => e.exit(),
+    };
+    let Some((name, sub)) = matches.subcommand() else {
+        return Err(Failure::usage("a command is required; see credctl --help"));
+    };
+    let find = |stem: &str| {
+        providers::find(stem).ok_or_else(|| Failure::usage(format!("unknown provider `{stem}`")))
+    };
+    match name {
+        "get" => {
+            let (stem, m) = sub
+                .subcommand()
+                .ok_or_else(|| Failure::usage("credctl get <provider> <id>"))?;
+            call(find(stem)?, "get_credential", m, &file)
+        }
+        "schema" => {
+            let stem = sub
+                .get_one::<String>("provider")
+                .ok_or_else(|| Failure::usage("credctl schema <provider>"))?;
+            let schema = (find(stem)?.schema)();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).map_err(|e| Failure::other(e.to_string()))?
+            );
+            Ok(())
+        }
+        "demo" => {
+            let mut globals = Globals::resolve(sub, &file)?;
+            // The demo shows the table unless JSON is asked for on the command line.
+            if sub.value_source("output") != Some(clap::parser::ValueSource::CommandLine) {
+                globals.format = config::Format::Table;
+            }
+            runtime()?.block_on(demo::run(&globals))
+        }
+        stem => {
+            let provider = find(stem)?;
+            let (op, m) = sub
+                .subcommand()
+                .ok_or_else(|| Failure::usage(format!("credctl {stem} <operation>")))?;
+            call(provider, &op.replace('-', "_"), m, &file)
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::other(format!("cannot start the async runtime: {e}")))
+}
+
+/// Runs one generated operation of `provider` with the configured client.
+fn call(
+    provider: &'static Provider,
+    operation: &str,
+    matches: &ArgMatches,
+    file: &FileConfig,
+) -> Result<(), Failure> {
+    let globals = Globals::resolve(matches, file)?;
+    let connection = config::connection(provider, matches, file, &globals)?;
+    let context = ErrorContext {
+        provider: provider.stem,
+        base_url: connection.base_url.clone(),
+        auth: connection.auth.clone(),
+        location_hint: connection.location_hint.clone(),
+        attempts: globals.attempts(provider.api),
+    };
+    let output = Output::new(provider, globals.format, globals.reveal, context);
+    runtime()?.block_on(async {
+        let parts = connection
+            .config
+            .build()
+            .map_err(|e| Failure::usage(format!("{}: {e}", provider.stem)))?;
+        let result = providers::execute(provider, parts, output.clone(), operation, matches).await;
+        match (result, output.failure()) {
+            (_, Some(failure)) => Err(failure),
+            (Ok(()), None) => Ok(()),
+            (Err(e), None) => Err(Failure::other(format!("{}: {e:#}", provider.stem))),
+        }
+    })
+}
