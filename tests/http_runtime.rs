@@ -463,7 +463,7 @@ async fn oci_retries_409_incorrect_state_but_not_other_conflicts() {
     match err {
         oci_aidp::Error::ErrorResponse(rv) => {
             assert_eq!(rv.status(), 409);
-            assert_eq!(rv.code, "Conflict");
+            assert_eq!(rv.code.as_deref(), Some("Conflict"));
         }
         other => panic!("{other:?}"),
     }

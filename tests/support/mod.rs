@@ -314,3 +314,98 @@ fn status_line(status: u16) -> String {
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
+
+/// A server that answers every request with `head` (a status line, headers
+/// and possibly the start of a body), then keeps the connection open without
+/// sending anything more for `stall`, then closes it: a body that stalls
+/// after the headers (for body-read timeouts).
+pub async fn stalling_server(head: Vec<u8>, stall: Duration) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let task = {
+        let requests = requests.clone();
+        let connections = connections.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                connections.fetch_add(1, Ordering::SeqCst);
+                let requests = requests.clone();
+                let head = head.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    let end = loop {
+                        if let Some(i) = find(&buf, b"\r\n\r\n") {
+                            break i;
+                        }
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    };
+                    let text = String::from_utf8_lossy(&buf[..end]).to_string();
+                    let mut lines = text.split("\r\n");
+                    let request_line = lines.next().unwrap_or_default().to_string();
+                    let mut parts = request_line.splitn(3, ' ');
+                    let method = parts.next().unwrap_or_default().to_string();
+                    let target = parts.next().unwrap_or_default().to_string();
+                    let headers = lines
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                        .collect();
+                    requests.lock().unwrap().push(Recorded {
+                        request_line,
+                        method,
+                        target,
+                        headers,
+                        body: Vec::new(),
+                        at: Instant::now(),
+                    });
+                    if stream.write_all(&head).await.is_err() {
+                        return;
+                    }
+                    let _ = stream.flush().await;
+                    tokio::time::sleep(stall).await;
+                });
+            }
+        })
+    };
+    Server {
+        addr,
+        requests,
+        connections,
+        task,
+    }
+}
+
+/// `reply` sent as one write followed by closing the connection: a
+/// `Reply::Full` becomes the same bytes `serve` would send (plus
+/// `connection: close`) as a `Reply::Raw`. A response written in two parts
+/// can wait ~40 ms on Nagle's algorithm and delayed ACKs; tests that send
+/// thousands of responses use this. Other replies are returned unchanged.
+pub fn in_one_write(reply: Reply) -> Reply {
+    match reply {
+        Reply::Full {
+            status,
+            headers,
+            body,
+        } => {
+            let mut out = status_line(status);
+            for (k, v) in &headers {
+                out.push_str(&format!("{k}: {v}\r\n"));
+            }
+            out.push_str(&format!(
+                "connection: close\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            ));
+            let mut bytes = out.into_bytes();
+            bytes.extend_from_slice(&body);
+            Reply::Raw(bytes)
+        }
+        other => other,
+    }
+}

@@ -12,7 +12,9 @@ fn workspace() -> PathBuf {
 }
 
 fn copy(from: &Path, to: &Path) {
-    let Ok(meta) = std::fs::symlink_metadata(from) else { return };
+    let Ok(meta) = std::fs::symlink_metadata(from) else {
+        return;
+    };
     if meta.file_type().is_symlink() {
         return;
     }
@@ -107,7 +109,10 @@ fn a_bad_spec_is_reported_without_a_panic_and_nothing_is_written() {
     let yaml = std::fs::read_to_string(&spec).unwrap();
     std::fs::write(
         &spec,
-        yaml.replace("operationId: get_credential", "x-note: no operation id here"),
+        yaml.replace(
+            "operationId: get_credential",
+            "x-note: no operation id here",
+        ),
     )
     .unwrap();
     let before =

@@ -53,6 +53,8 @@ pub enum RequestError {
 #[derive(Debug, Clone)]
 pub struct Runtime {
     auth: Option<Auth>,
+    /// The header static auth adds, built once (marked sensitive).
+    auth_header: Option<(HeaderName, HeaderValue)>,
     retry: RetryPolicy,
     user_agent: HeaderValue,
 }
@@ -70,8 +72,10 @@ impl Runtime {
     pub fn new(auth: Option<Auth>, retry: RetryPolicy, user_agent: &str) -> Self {
         let user_agent = HeaderValue::from_str(user_agent)
             .unwrap_or_else(|_| HeaderValue::from_static("credential-clients"));
+        let auth_header = auth.as_ref().and_then(static_auth_header);
         Self {
             auth,
+            auth_header,
             retry,
             user_agent,
         }
@@ -113,34 +117,24 @@ impl Runtime {
                     .map_err(|_| RequestError::InvalidHeader("opc-request-id"))?,
             );
         }
-        match &self.auth {
-            None => {}
-            Some(Auth::Bearer(token)) => {
-                let value = sensitive(
-                    &format!("Bearer {}", token.expose_secret()),
-                    "authorization",
-                )?;
-                headers.insert(AUTHORIZATION, value);
-            }
-            Some(Auth::Basic { username, password }) => {
-                use base64::Engine as _;
-                let raw = format!("{username}:{}", password.expose_secret());
-                let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-                headers.insert(
-                    AUTHORIZATION,
-                    sensitive(&format!("Basic {encoded}"), "authorization")?,
-                );
-            }
-            Some(Auth::ApiKeyHeader { header, value }) => {
-                let name = HeaderName::from_static(static_lower(header));
-                headers.insert(name, sensitive(value.expose_secret(), header)?);
-            }
-            Some(Auth::Oci(signer)) => {
+        match (&self.auth, &self.auth_header) {
+            (Some(Auth::Oci(signer)), _) => {
                 signer.sign(request, SystemTime::now())?;
                 if let Some(v) = request.headers_mut().get_mut(AUTHORIZATION) {
                     v.set_sensitive(true);
                 }
             }
+            (Some(_), Some((name, value))) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            // A token that cannot be a header value (e.g. a newline in it).
+            (Some(auth), None) => {
+                return Err(RequestError::InvalidHeader(match auth {
+                    Auth::ApiKeyHeader { header, .. } => header,
+                    _ => "authorization",
+                }));
+            }
+            (None, _) => {}
         }
         Ok(())
     }
@@ -259,26 +253,52 @@ pub(crate) fn rebuild(
     reqwest::Response::from(response)
 }
 
-fn sensitive(value: &str, header: &'static str) -> Result<HeaderValue, RequestError> {
-    let mut v = HeaderValue::from_str(value).map_err(|_| RequestError::InvalidHeader(header))?;
-    v.set_sensitive(true);
-    Ok(v)
-}
-
-/// Header names in generated code are static; lower-case them once.
-fn static_lower(name: &'static str) -> &'static str {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Box::leak(name.to_ascii_lowercase().into_boxed_str())
-    } else {
-        name
-    }
+/// The header bearer, basic and API-key auth add to every request; `None`
+/// for OCI (signed per attempt) or a value that cannot be a header.
+fn static_auth_header(auth: &Auth) -> Option<(HeaderName, HeaderValue)> {
+    let (name, value) = match auth {
+        Auth::Bearer(token) => (AUTHORIZATION, format!("Bearer {}", token.expose_secret())),
+        Auth::Basic { username, password } => {
+            use base64::Engine as _;
+            let raw = format!("{username}:{}", password.expose_secret());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+            (AUTHORIZATION, format!("Basic {encoded}"))
+        }
+        Auth::ApiKeyHeader { header, value } => (
+            HeaderName::from_bytes(header.as_bytes()).ok()?,
+            value.expose_secret().to_string(),
+        ),
+        Auth::Oci(_) => return None,
+    };
+    let mut value = HeaderValue::from_str(&value).ok()?;
+    value.set_sensitive(true);
+    Some((name, value))
 }
 
 /// A 32-character upper-case hex request id, as Oracle's SDKs send.
 fn new_request_id() -> String {
     use rand::Rng;
-    let bytes: [u8; 16] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    format!("{:032X}", rand::rng().random::<u128>())
+}
+
+/// The path of an absolute base URL (`https://h:1/api/v2/` -> `/api/v2`),
+/// without parsing: the base URL was validated when the client was built.
+fn base_path(baseurl: &str) -> &str {
+    let after_scheme = baseurl.find("://").map_or(baseurl, |i| &baseurl[i + 3..]);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    path.split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+}
+
+/// Whether a path segment is `.` or `..`, also percent-encoded.
+fn is_dot_segment(segment: &str) -> bool {
+    if !segment.contains('%') {
+        return segment == "." || segment == "..";
+    }
+    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    decoded == "." || decoded == ".."
 }
 
 /// Check that the URL's path is the operation's route with each parameter
@@ -294,29 +314,55 @@ pub fn check_path(
         actual: url.path().to_string(),
         reason: reason.to_string(),
     };
-    let base_path = reqwest::Url::parse(baseurl)
-        .map(|u| u.path().trim_end_matches('/').to_string())
-        .unwrap_or_default();
-    let Some(rest) = url.path().strip_prefix(base_path.as_str()) else {
+    let Some(rest) = url.path().strip_prefix(base_path(baseurl)) else {
         return Err(refuse("the path no longer starts with the base URL's path"));
     };
-    let expected: Vec<&str> = op.path.split('/').collect();
-    let actual: Vec<&str> = rest.split('/').collect();
-    if expected.len() != actual.len() {
-        return Err(refuse("the number of path segments changed"));
-    }
-    for (want, got) in expected.iter().zip(&actual) {
-        if want.starts_with('{') && want.ends_with('}') {
-            let decoded = percent_encoding::percent_decode_str(got).decode_utf8_lossy();
-            if got.is_empty() {
-                return Err(refuse("a path parameter is empty"));
+    let mut expected = op.path.split('/');
+    let mut actual = rest.split('/');
+    loop {
+        match (expected.next(), actual.next()) {
+            (None, None) => return Ok(()),
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(refuse("the number of path segments changed"));
             }
-            if decoded == "." || decoded == ".." {
-                return Err(refuse("a path parameter is `.` or `..`"));
+            (Some(want), Some(got)) => {
+                if want.starts_with('{') && want.ends_with('}') {
+                    if got.is_empty() {
+                        return Err(refuse("a path parameter is empty"));
+                    }
+                    if is_dot_segment(got) {
+                        return Err(refuse("a path parameter is `.` or `..`"));
+                    }
+                } else if want != got {
+                    return Err(refuse("a fixed path segment changed"));
+                }
             }
-        } else if want != got {
-            return Err(refuse("a fixed path segment changed"));
         }
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://h.example"), "");
+        assert_eq!(base_path("https://h.example/"), "");
+        assert_eq!(base_path("http://127.0.0.1:8080/api/v2/"), "/api/v2");
+        assert_eq!(
+            base_path("https://h/api/controller/v2"),
+            "/api/controller/v2"
+        );
+    }
+
+    #[test]
+    fn dot_segments() {
+        for s in [".", "..", "%2e", "%2E%2e", ".%2E"] {
+            assert!(is_dot_segment(s), "{s}");
+        }
+        for s in ["...", "a.", "%2e%2e%2e", "x"] {
+            assert!(!is_dot_segment(s), "{s}");
+        }
+    }
 }

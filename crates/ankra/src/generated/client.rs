@@ -28,9 +28,9 @@ pub mod types {
         ///Whether the credential can currently be used. Documented as required; the CLI's shape does not include it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub available: ::std::option::Option<bool>,
-        ///Clusters that use this credential. Documented as required; the CLI's shape does not include it.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub clusters: ::std::vec::Vec<CredentialClusterInfo>,
+        ///Clusters that use this credential. Documented as required; the CLI's shape does not include it, and servers may send `null`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub clusters: ::std::option::Option<::std::vec::Vec<CredentialClusterInfo>>,
         ///When the credential was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -47,9 +47,9 @@ pub mod types {
         pub installation_id: ::std::option::Option<CredentialInstallationId>,
         ///Display name of the credential, unique within the organisation.
         pub name: ::std::string::String,
-        ///Operations run with this credential. Documented as required; the CLI's shape does not include it.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub operations: ::std::vec::Vec<CredentialOperationInfo>,
+        ///Operations run with this credential. Documented as required; the CLI's shape does not include it, and servers may send `null`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operations: ::std::option::Option<::std::vec::Vec<CredentialOperationInfo>>,
         ///Organisation that owns the credential. Documented as required.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub organisation_id: ::std::option::Option<::uuid::Uuid>,
@@ -483,7 +483,7 @@ pub mod types {
                 ::std::string::String,
             >,
             clusters: ::std::result::Result<
-                ::std::vec::Vec<super::CredentialClusterInfo>,
+                ::std::option::Option<::std::vec::Vec<super::CredentialClusterInfo>>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
@@ -505,7 +505,7 @@ pub mod types {
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             operations: ::std::result::Result<
-                ::std::vec::Vec<super::CredentialOperationInfo>,
+                ::std::option::Option<::std::vec::Vec<super::CredentialOperationInfo>>,
                 ::std::string::String,
             >,
             organisation_id: ::std::result::Result<
@@ -620,7 +620,7 @@ pub mod types {
             pub fn clusters<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CredentialClusterInfo>,
+                    ::std::option::Option<::std::vec::Vec<super::CredentialClusterInfo>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -710,7 +710,9 @@ pub mod types {
             pub fn operations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CredentialOperationInfo>,
+                    ::std::option::Option<
+                        ::std::vec::Vec<super::CredentialOperationInfo>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
