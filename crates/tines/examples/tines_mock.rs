@@ -1,5 +1,5 @@
 //! Run a typed mock of the tines API and read a credential from it:
-//! `cargo run -p tines-client --example mock_server --features mock`.
+//! `cargo run -p tines-client --example tines_mock --features mock`.
 
 #[cfg(feature = "mock")]
 #[tokio::main]

@@ -1,5 +1,5 @@
 //! Run a typed mock of the netapp-astra API and read a credential from it:
-//! `cargo run -p netapp-astra-client --example mock_server --features mock`.
+//! `cargo run -p netapp-astra-client --example netapp_astra_mock --features mock`.
 
 #[cfg(feature = "mock")]
 #[tokio::main]

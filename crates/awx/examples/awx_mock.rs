@@ -1,5 +1,5 @@
 //! Run a typed mock of the awx API and read a credential from it:
-//! `cargo run -p awx-client --example mock_server --features mock`.
+//! `cargo run -p awx-client --example awx_mock --features mock`.
 
 #[cfg(feature = "mock")]
 #[tokio::main]

@@ -1,5 +1,5 @@
 //! Run a typed mock of the oci-aidp API and read a credential from it:
-//! `cargo run -p oci-aidp-client --example mock_server --features mock`.
+//! `cargo run -p oci-aidp-client --example oci_aidp_mock --features mock`.
 
 #[cfg(feature = "mock")]
 #[tokio::main]

@@ -1,5 +1,5 @@
 //! Run a typed mock of the ankra API and read a credential from it:
-//! `cargo run -p ankra-client --example mock_server --features mock`.
+//! `cargo run -p ankra-client --example ankra_mock --features mock`.
 
 #[cfg(feature = "mock")]
 #[tokio::main]
