@@ -55,6 +55,10 @@ pub enum Rule {
     FileName,
     /// The generator failed (or panicked) on this document.
     Generator,
+    /// An `x-credential-clients-*` extension is malformed.
+    Extension,
+    /// A schema node is not a valid JSON Schema (e.g. an unknown `type`).
+    SchemaType,
 }
 
 impl Rule {
@@ -85,6 +89,8 @@ impl Rule {
             Rule::Servers => "servers",
             Rule::FileName => "file-name",
             Rule::Generator => "generator",
+            Rule::Extension => "extension",
+            Rule::SchemaType => "schema-type",
         }
     }
 }

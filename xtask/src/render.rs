@@ -308,6 +308,7 @@ fn meta_tokens(
                     name: #name,
                     default: #default,
                     allowed: &[#(#allowed),*],
+                    kind: rt::VariableKind::Host,
                 }
             });
             let setter = format_ident!("{}", snake(&name));
@@ -424,7 +425,9 @@ fn meta_tokens(
                     let doc = doc_attr(&format!(
                         "Authenticate with the `{header}` header (security scheme `{scheme_name}`)."
                     ));
-                    auth_items.push(quote! { rt::AuthScheme::ApiKeyHeader { name: #header } });
+                    auth_items.push(
+                        quote! { rt::AuthScheme::ApiKeyHeader { name: #header, prefix: "" } },
+                    );
                     auth_setters.push(quote! {
                         #doc
                         pub fn #setter(mut self, key: impl Into<rt::Secret>) -> Self {
@@ -513,6 +516,9 @@ fn meta_tokens(
         }
     }
 
+    let quirk_fields = crate::quirks::read(file, provider, &spec.doc)
+        .map_err(|mut e| e.remove(0))?
+        .tokens();
     let api_doc = doc_attr(&format!(
         "What `{}` says about the API: default server, authentication and routes.\n\n\
          The runtime uses it to build clients, check request paths and set `Accept`.",
@@ -540,6 +546,8 @@ fn meta_tokens(
             },
             auth: &[#(#auth_items),*],
             operations: &[#(#op_items),*],
+            credential_operation: "get_credential",
+            #quirk_fields
         };
 
         #(#error_aliases)*

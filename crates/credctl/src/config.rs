@@ -163,7 +163,7 @@ pub fn settings(provider: &Provider) -> Vec<Setting> {
     }
     let bearer = api.supports(&AuthScheme::Bearer);
     let header = api.auth.iter().find_map(|s| match s {
-        AuthScheme::ApiKeyHeader { name } => Some(*name),
+        AuthScheme::ApiKeyHeader { name, .. } => Some(*name),
         _ => None,
     });
     if bearer || header.is_some() {
@@ -695,7 +695,7 @@ pub fn connection(
         let header_only = !api.supports(&AuthScheme::Bearer);
         let secret = rt::Secret::new(token.value.clone());
         config = match api.auth.iter().find_map(|s| match s {
-            AuthScheme::ApiKeyHeader { name } if use_header || header_only => Some(*name),
+            AuthScheme::ApiKeyHeader { name, .. } if use_header || header_only => Some(*name),
             _ => None,
         }) {
             Some(header) => config.auth(rt::Auth::ApiKeyHeader {

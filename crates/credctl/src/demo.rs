@@ -101,11 +101,12 @@ fn demo_auth(provider: &Provider, signer: Option<&Arc<rt::oci::Signer>>) -> Opti
             username: "demo".into(),
             password: "demo-password".into(),
         }),
-        AuthScheme::ApiKeyHeader { name } => Some(rt::Auth::ApiKeyHeader {
+        AuthScheme::ApiKeyHeader { name, .. } => Some(rt::Auth::ApiKeyHeader {
             header: name,
             value: "demo-key".into(),
         }),
         AuthScheme::OciSignature => signer.map(|s| rt::Auth::Oci(s.clone())),
+        AuthScheme::OAuth2 { .. } => Some(rt::Auth::Bearer("demo-token".into())),
     })
 }
 

@@ -44,7 +44,10 @@ impl Auth {
         match self {
             Auth::Bearer(_) => AuthScheme::Bearer,
             Auth::Basic { .. } => AuthScheme::Basic,
-            Auth::ApiKeyHeader { header, .. } => AuthScheme::ApiKeyHeader { name: header },
+            Auth::ApiKeyHeader { header, .. } => AuthScheme::ApiKeyHeader {
+                name: header,
+                prefix: "",
+            },
             Auth::Oci(_) => AuthScheme::OciSignature,
         }
     }

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod decode;
 #[cfg(feature = "mock")]
@@ -21,7 +22,11 @@ pub mod retry;
 pub mod runtime;
 pub mod secret;
 
-pub use api::{ApiDescription, AuthScheme, OperationDescription, ServerTemplate, ServerVariable};
+pub use api::{
+    ApiDescription, AuthScheme, BodyCodeRule, OperationDescription, RequestIdHeader, RetryProfile,
+    ServerTemplate, ServerVariable, VariableKind,
+};
+pub use auth::{AuthError, AuthFuture, Authenticate};
 pub use config::{Auth, BuildError, ClientConfig, ClientParts};
 pub use open::{OpenEnum, OpenUnion, UnknownObject};
 pub use retry::RetryPolicy;

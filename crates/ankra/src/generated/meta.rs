@@ -25,6 +25,11 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
             accept: "application/json",
         },
     ],
+    credential_operation: "get_credential",
+    request_id: None,
+    retry: rt::RetryProfile::STANDARD,
+    region_variable: None,
+    env_prefix: "ANKRA",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::ErrorDetail;

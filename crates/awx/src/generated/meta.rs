@@ -19,11 +19,13 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
                 name: "host",
                 default: "awx.example.com",
                 allowed: &[],
+                kind: rt::VariableKind::Host,
             },
             rt::ServerVariable {
                 name: "basePath",
                 default: "/api/v2",
                 allowed: &["/api/v2", "/api/controller/v2"],
+                kind: rt::VariableKind::Host,
             },
         ],
     },
@@ -36,6 +38,11 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
             accept: "application/json",
         },
     ],
+    credential_operation: "get_credential",
+    request_id: None,
+    retry: rt::RetryProfile::STANDARD,
+    region_variable: None,
+    env_prefix: "AWX",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;

@@ -19,6 +19,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
                 name: "host",
                 default: "astra.netapp.io",
                 allowed: &[],
+                kind: rt::VariableKind::Host,
             },
         ],
     },
@@ -31,6 +32,11 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
             accept: "application/astra-credential+json, application/problem+json",
         },
     ],
+    credential_operation: "get_credential",
+    request_id: None,
+    retry: rt::RetryProfile::STANDARD,
+    region_variable: None,
+    env_prefix: "NETAPP_ASTRA",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::ProblemDetails;

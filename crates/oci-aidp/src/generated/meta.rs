@@ -19,6 +19,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
                 name: "region",
                 default: "us-ashburn-1",
                 allowed: &[],
+                kind: rt::VariableKind::Host,
             },
         ],
     },
@@ -31,6 +32,43 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
             accept: "application/json",
         },
     ],
+    credential_operation: "get_credential",
+    request_id: Some(rt::RequestIdHeader {
+        name: "opc-request-id",
+        generate: true,
+    }),
+    retry: rt::RetryProfile {
+        max_attempts: 8u32,
+        initial_backoff_ms: 1000u64,
+        max_backoff_ms: 30000u64,
+        total_budget_ms: 300000u64,
+        max_retry_after_ms: 30000u64,
+        statuses: &[
+            408u16, 429u16, 500u16, 501u16, 502u16, 503u16, 504u16, 505u16, 506u16,
+            507u16, 508u16, 509u16, 510u16, 511u16, 512u16, 513u16, 514u16, 515u16,
+            516u16, 517u16, 518u16, 519u16, 520u16, 521u16, 522u16, 523u16, 524u16,
+            525u16, 526u16, 527u16, 528u16, 529u16, 530u16, 531u16, 532u16, 533u16,
+            534u16, 535u16, 536u16, 537u16, 538u16, 539u16, 540u16, 541u16, 542u16,
+            543u16, 544u16, 545u16, 546u16, 547u16, 548u16, 549u16, 550u16, 551u16,
+            552u16, 553u16, 554u16, 555u16, 556u16, 557u16, 558u16, 559u16, 560u16,
+            561u16, 562u16, 563u16, 564u16, 565u16, 566u16, 567u16, 568u16, 569u16,
+            570u16, 571u16, 572u16, 573u16, 574u16, 575u16, 576u16, 577u16, 578u16,
+            579u16, 580u16, 581u16, 582u16, 583u16, 584u16, 585u16, 586u16, 587u16,
+            588u16, 589u16, 590u16, 591u16, 592u16, 593u16, 594u16, 595u16, 596u16,
+            597u16, 598u16, 599u16,
+        ],
+        body_codes: &[
+            rt::BodyCodeRule {
+                status: 409u16,
+                pointer: "/code",
+                codes: &["IncorrectState", "LockConflict"],
+            },
+        ],
+        retry_after_headers: &["retry-after"],
+        connection_errors: true,
+    },
+    region_variable: Some("region"),
+    env_prefix: "OCI_AIDP",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;

@@ -19,6 +19,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
                 name: "tenant",
                 default: "your-tenant",
                 allowed: &[],
+                kind: rt::VariableKind::Host,
             },
         ],
     },
@@ -26,6 +27,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
         rt::AuthScheme::Bearer,
         rt::AuthScheme::ApiKeyHeader {
             name: "X-User-Token",
+            prefix: "",
         },
     ],
     operations: &[
@@ -36,6 +38,11 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
             accept: "application/json, text/plain",
         },
     ],
+    credential_operation: "get_credential",
+    request_id: None,
+    retry: rt::RetryProfile::STANDARD,
+    region_variable: None,
+    env_prefix: "TINES",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::ErrorResponse;
