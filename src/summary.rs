@@ -148,13 +148,21 @@ fn split_words(name: &str) -> Vec<String> {
 }
 
 /// RFC 3339 in UTC with only the fractional digits the value has, from the
-/// generated types' `DateTime<Utc>` (a macro, so that the facade needs no
-/// direct `chrono` dependency).
+/// generated types' `Timestamp`; a timestamp that did not parse is shown as
+/// the server sent it.
 #[allow(unused_macros)] // unused only when every provider feature is off
 macro_rules! fmt_time {
     ($t:expr) => {
-        $t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string()
+        crate::summary::format_timestamp(&$t)
     };
+}
+
+/// See [`fmt_time!`].
+pub fn format_timestamp(t: &crate::runtime::Timestamp) -> String {
+    match t.utc() {
+        Some(d) => d.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
+        None => t.as_str().to_string(),
+    }
 }
 
 /// A secret field's path, if it is present and not empty.

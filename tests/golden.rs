@@ -22,10 +22,11 @@ fn committed_code_matches_the_specs() {
             xtask::FIX_COMMAND
         );
     }
-    // Every spec has its crate, and nothing else is generated.
+    // Every spec has its crate.
     let specs = xtask::discover_specs(&root).unwrap();
-    assert_eq!(specs.len(), 5, "{specs:?}");
-    for stem in ["ankra", "awx", "tines", "netapp-astra", "oci-aidp"] {
+    assert!(!specs.is_empty());
+    for spec in &specs {
+        let stem = spec.file_stem().unwrap().to_str().unwrap();
         assert!(
             outputs
                 .iter()
@@ -201,4 +202,58 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
     );
     // And the regenerated workspace is clean.
     assert_eq!(xtask::check(&tmp, &outputs).unwrap(), vec![]);
+}
+
+/// Real vendors' published OpenAPI documents (tests/fixtures/vendor-specs,
+/// origins in ORIGINS.md), each cut to its credential GET with the vendor's
+/// schemas unchanged, dropped into a copy of the workspace with zero hand
+/// edits: every one generates, compiles, and round-trips its credential
+/// example through its typed client over HTTP against its generated mock.
+#[test]
+fn real_vendor_specs_become_working_clients() {
+    let tmp = copy_workspace("golden-vendors");
+    let fixtures = root().join("tests/fixtures/vendor-specs");
+    let mut stems = Vec::new();
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let name = path.file_name().unwrap();
+            std::fs::copy(&path, tmp.join("specs").join(name)).unwrap();
+            stems.push(path.file_stem().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    assert!(stems.len() >= 8, "{stems:?}");
+    let outputs = xtask::generate(&tmp).unwrap_or_else(|e| panic!("{e}"));
+    xtask::write(&tmp, &outputs).unwrap();
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
+        .to_path_buf();
+    let out = Command::new(env!("CARGO"))
+        .current_dir(&tmp)
+        .env("CARGO_TARGET_DIR", &target)
+        .args([
+            "test",
+            "--offline",
+            "--quiet",
+            "-p",
+            "credential-clients",
+            "--all-features",
+            "--test",
+            "mocks",
+            "every_provider_round_trips_its_credential_example",
+            "--",
+            "--nocapture",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for stem in &stems {
+        assert!(stdout.contains(stem.as_str()), "{stem} not run:\n{stdout}");
+    }
 }

@@ -334,3 +334,39 @@ fn validate_example(l: &mut Lint<'_>, schema: &Value, example: &Value, at: &str,
         );
     }
 }
+
+/// What the generator inferred or skipped, for the author to confirm
+/// (`cargo xtask lint` prints these as notes; they do not fail the lint):
+/// fields made secret because of their name, and security schemes the
+/// runtime cannot apply (skipped; the other alternatives are used).
+pub fn notes(spec: &SpecFile) -> Vec<String> {
+    let file = spec.path.display();
+    let mut out = Vec::new();
+    let mut doc = spec.doc.clone();
+    let facts = crate::normalize::normalize(&mut doc);
+    for field in &facts.inferred_secrets {
+        out.push(format!(
+            "{file}: note: `{field}` is treated as a secret because of its name \
+             (mark it `x-credential-clients-secret: false` if it is not)"
+        ));
+    }
+    if let Some(schemes) = spec
+        .doc
+        .pointer("/components/securitySchemes")
+        .and_then(serde_json::Value::as_object)
+    {
+        for (name, scheme) in schemes {
+            if !crate::spec::supported_scheme(crate::spec::resolve(&spec.doc, scheme)) {
+                out.push(format!(
+                    "{file}: note: security scheme `{name}` is not supported by the runtime and is skipped"
+                ));
+            }
+        }
+    }
+    for op in &facts.secret_body_ops {
+        out.push(format!(
+            "{file}: note: `{op}` returns a non-JSON body; the client returns it as a `SecretBody`"
+        ));
+    }
+    out
+}

@@ -44,12 +44,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// The checkout the command runs in, found at run time: the nearest
+/// directory, from the current one upwards, that holds `specs/` and a
+/// `Cargo.toml` with `[workspace]`. Never a path compiled into the binary:
+/// with a shared `CARGO_TARGET_DIR`, cargo may run a binary built for
+/// another checkout.
 fn workspace_root() -> PathBuf {
-    // xtask/ is one level below the root.
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."))
+    let start = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    xtask::find_workspace_root(&start).unwrap_or(start)
 }
 
 fn bench(root: &Path, args: &[&str]) -> ExitCode {
@@ -93,6 +95,9 @@ fn lint(root: &Path) -> ExitCode {
     for rel in &specs {
         match xtask::spec::load(&root.join(rel), rel) {
             Ok(spec) => {
+                for note in xtask::lint::notes(&spec) {
+                    println!("{note}");
+                }
                 for p in xtask::lint::lint(&spec) {
                     eprintln!("{p}");
                     problems += 1;

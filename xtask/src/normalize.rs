@@ -26,6 +26,12 @@ const RUNTIME_PATH: &str = "credential_clients_runtime";
 pub struct Facts {
     /// operationId -> the `Accept` header value (all declared media types).
     pub accept: BTreeMap<String, String>,
+    /// Operations whose success body is not JSON: it is returned as a
+    /// `SecretBody` (Conjur returns the secret value itself).
+    pub secret_body_ops: BTreeSet<String>,
+    /// Fields made `Secret` because of their name (not `format: password`),
+    /// as `Schema.property` paths, for `cargo xtask lint` to list.
+    pub inferred_secrets: Vec<String>,
 }
 
 /// Normalize `doc` in place and return the facts gathered on the way.
@@ -38,22 +44,24 @@ pub fn normalize(doc: &mut Value) -> Facts {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return facts;
     };
-    for item in paths.values_mut() {
+    for (path, item) in paths.iter_mut() {
         for method in METHODS {
             let Some(op) = item.get_mut(method) else {
                 continue;
             };
-            let op_id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
+            // The Rust method name, written back so progenitor uses the same
+            // (and operations without an `operationId` get one).
+            let op_id = crate::spec::method_name(op, method, path);
+            op["operationId"] = Value::String(op_id.clone());
             let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
                 continue;
             };
             facts.accept.insert(op_id.clone(), accept_header(responses));
-            for response in responses.values_mut() {
+            for (status, response) in responses.iter_mut() {
                 normalize_content(response);
+                if status.starts_with('2') && secret_body(response) {
+                    facts.secret_body_ops.insert(op_id.clone());
+                }
             }
             expand_default(responses);
             unify_error_bodies(&op_id, responses, &existing, &mut new_schemas);
@@ -66,8 +74,60 @@ pub fn normalize(doc: &mut Value) -> Facts {
         }
     }
     relax_response_constraints(doc);
-    wrap_types(doc);
+    drop_unknown_formats(doc);
+    facts.inferred_secrets = wrap_types(doc);
     facts
+}
+
+/// `format` only types strings and numbers; typify refuses an unknown one
+/// elsewhere (Vault's `type: object, format: map`). Formats it does not
+/// know on numbers are dropped too (the number keeps its type).
+fn drop_unknown_formats(doc: &mut Value) {
+    const NUMBER_FORMATS: &[&str] = &[
+        "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float", "double",
+    ];
+    fn visit(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                let ty = map.get("type").and_then(Value::as_str).map(str::to_string);
+                let format = map
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                if let (Some(ty), Some(format)) = (ty, format) {
+                    let keep = match ty.as_str() {
+                        "string" => true,
+                        "integer" | "number" => NUMBER_FORMATS.contains(&format.as_str()),
+                        _ => false,
+                    };
+                    if !keep {
+                        map.remove("format");
+                    }
+                }
+                map.values_mut().for_each(visit);
+            }
+            Value::Array(items) => items.iter_mut().for_each(visit),
+            _ => {}
+        }
+    }
+    visit(doc);
+}
+
+/// A success response with a body but no JSON media type: type it as
+/// `SecretBody` (the raw bytes, never printed). Returns whether it did.
+fn secret_body(response: &mut Value) -> bool {
+    let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+        return false;
+    };
+    if content.is_empty() || content.contains_key("application/json") {
+        return false;
+    }
+    content.clear();
+    content.insert(
+        "application/json".to_string(),
+        json!({ "schema": { "x-rust-type": rust_type("SecretBody", vec![]) } }),
+    );
+    true
 }
 
 /// Validation keywords that would make a response fail to parse when a
@@ -363,17 +423,71 @@ fn discriminator_properties(doc: &Value) -> BTreeSet<String> {
     names
 }
 
+/// The extension that confirms (`true`) or denies (`false`) that a field
+/// holds secret material.
+pub const SECRET_EXTENSION: &str = "x-credential-clients-secret";
+
+fn is_string_schema(schema: &Map<String, Value>) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string") && !schema.contains_key("enum")
+}
+
+/// `format: password` or `x-credential-clients-secret: true` on a string.
 fn is_secret(schema: &Map<String, Value>) -> bool {
-    schema.get("format").and_then(Value::as_str) == Some("password")
-        && schema.get("type").and_then(Value::as_str) == Some("string")
+    is_string_schema(schema)
+        && (schema.get("format").and_then(Value::as_str) == Some("password")
+            || schema.get(SECRET_EXTENSION) == Some(&Value::Bool(true)))
+}
+
+/// A string property whose name says it holds secret material, unless the
+/// spec says `x-credential-clients-secret: false`.
+fn is_secret_by_name(name: &str, schema: &Map<String, Value>) -> bool {
+    is_string_schema(schema)
+        && schema.get(SECRET_EXTENSION) != Some(&Value::Bool(false))
+        && credential_clients_runtime::names::is_secret_name(name)
+}
+
+fn is_date_time(schema: &Map<String, Value>) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && schema.get("format").and_then(Value::as_str) == Some("date-time")
+}
+
+/// An object schema that says nothing about unknown properties: it gets
+/// `additionalProperties: {}`, so the generated struct keeps them (typify
+/// adds a flattened `extra` map) and writes them back.
+fn keeps_unknown_properties(schema: &mut Map<String, Value>) {
+    let is_object = schema.contains_key("properties")
+        || schema.get("type").and_then(Value::as_str) == Some("object");
+    let composed = ["oneOf", "anyOf", "allOf"]
+        .iter()
+        .any(|k| schema.contains_key(*k));
+    // `additionalProperties: false` would make every field a server adds
+    // later a parse failure: it is read as "open" too.
+    let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+    // typify names the map of unknown properties `extra`; a schema with its
+    // own `extra` property cannot have both (its unknown fields are dropped).
+    if schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| p.contains_key("extra"))
+    {
+        if closed {
+            schema.remove("additionalProperties");
+        }
+        return;
+    }
+    if is_object && !composed && (closed || !schema.contains_key("additionalProperties")) {
+        schema.insert("additionalProperties".into(), json!({}));
+    }
 }
 
 fn is_union(schema: &Map<String, Value>) -> bool {
     schema.contains_key("oneOf") && schema.contains_key("discriminator")
 }
 
-/// Rewrite enums, secrets and discriminated unions into runtime wrappers.
-fn wrap_types(doc: &mut Value) {
+/// Rewrite enums, secrets, timestamps and discriminated unions into runtime
+/// wrappers, and let every object keep unknown properties. Returns the
+/// fields made secret because of their name.
+fn wrap_types(doc: &mut Value) -> Vec<String> {
     let schemas = components_schemas(doc).clone();
     // Component schemas that are themselves enums or unions: every `$ref` to
     // them is wrapped; the component stays as the `Known` type.
@@ -393,6 +507,7 @@ fn wrap_types(doc: &mut Value) {
         union_components,
         taken: schemas.keys().cloned().collect(),
         hoisted: BTreeMap::new(),
+        inferred: Vec::new(),
     };
 
     // Components first (their own top level is not wrapped, only what is inside).
@@ -424,6 +539,12 @@ fn wrap_types(doc: &mut Value) {
                         }
                     }
                 }
+                // Request bodies: a secret sent is as secret as one received.
+                if let Some(schema) =
+                    op.pointer_mut("/requestBody/content/application~1json/schema")
+                {
+                    ctx.wrap(schema, &format!("{op_name}Body"));
+                }
             }
         }
     }
@@ -431,6 +552,7 @@ fn wrap_types(doc: &mut Value) {
         new_components.insert(name, schema);
     }
     *components_schemas(doc) = new_components;
+    ctx.inferred
 }
 
 struct WrapCtx {
@@ -439,6 +561,7 @@ struct WrapCtx {
     union_components: BTreeSet<String>,
     taken: BTreeSet<String>,
     hoisted: BTreeMap<String, Value>,
+    inferred: Vec<String>,
 }
 
 impl WrapCtx {
@@ -470,10 +593,15 @@ impl WrapCtx {
             }
             return false;
         }
-        if is_secret(obj) {
+        if is_secret(obj) || is_date_time(obj) {
+            let kind = if is_date_time(obj) && !is_secret(obj) {
+                "Timestamp"
+            } else {
+                "Secret"
+            };
             let description = obj.get("description").cloned();
             let nullable = obj.get("nullable") == Some(&Value::Bool(true));
-            let mut w = json!({ "x-rust-type": rust_type("Secret", vec![]) });
+            let mut w = json!({ "x-rust-type": rust_type(kind, vec![]) });
             if let Some(d) = description {
                 w["description"] = d;
             }
@@ -526,10 +654,18 @@ impl WrapCtx {
         let Some(obj) = schema.as_object_mut() else {
             return;
         };
+        keeps_unknown_properties(obj);
         if let Some(Value::Object(props)) = obj.get_mut("properties") {
             let mut drop_required = Vec::new();
             for (prop, child) in props.iter_mut() {
                 let hint = format!("{name_hint}{}", pascal(prop));
+                if let Some(c) = child.as_object_mut()
+                    && is_secret_by_name(prop, c)
+                    && !is_secret(c)
+                {
+                    c.insert(SECRET_EXTENSION.into(), Value::Bool(true));
+                    self.inferred.push(format!("{name_hint}.{prop}"));
+                }
                 let single_value_tag = self.tags.contains(prop)
                     && child
                         .get("enum")

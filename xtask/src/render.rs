@@ -34,6 +34,8 @@ pub struct ProviderOutput {
     pub mock: String,
     /// `src/generated/cli.rs`: clap subcommands (feature `cli`).
     pub cli: String,
+    /// `src/generated/selftest.rs`: the credential round trip (feature `mock`).
+    pub selftest: String,
     /// Which optional crates the generated code uses.
     pub uses: Uses,
     /// `info.title` of the spec.
@@ -68,6 +70,32 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
         "client",
     )?;
     route_decoding_through_runtime(&mut parsed);
+    route_secret_bodies(&mut parsed);
+    free_form_objects_as_extra(&mut parsed);
+    let credential = spec::credential_operation(&spec.doc).ok_or_else(|| {
+        SpecError::new(
+            file,
+            "/paths",
+            Rule::CredentialContract,
+            "no credential operation",
+        )
+    })?;
+    let credential_path = spec::credential_path(&spec.doc, &credential.pointer);
+    let selftest_tokens =
+        crate::selftest::tokens(&spec.doc, &doc, &credential, &credential_path, &parsed);
+    let selftest_file: syn::File = syn::parse2(selftest_tokens).map_err(|e| {
+        SpecError::new(
+            file,
+            "",
+            Rule::Generator,
+            format!("generated selftest does not parse: {e}"),
+        )
+    })?;
+    let selftest = format!(
+        "{}{}",
+        rust_header(&source),
+        prettyplease::unparse(&selftest_file)
+    );
     let client = format!("{}{}", rust_header(&source), prettyplease::unparse(&parsed));
 
     let mut mock = parse_file(
@@ -113,6 +141,7 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
         client,
         mock,
         cli,
+        selftest,
         meta,
         uses,
         title: original.info.title.clone(),
@@ -146,6 +175,83 @@ fn route_decoding_through_runtime(file: &mut syn::File) -> usize {
     let mut r = Rewrite(0);
     r.visit_file_mut(file);
     r.0
+}
+
+/// The success arm of an operation whose body is not JSON decodes through
+/// `decode::secret_body` (the response type is `SecretBody`).
+fn route_secret_bodies(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite(bool);
+    impl VisitMut for Rewrite {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            let output = &f.sig.output;
+            let was = self.0;
+            self.0 = quote!(#output).to_string().contains("SecretBody");
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
+            self.0 = was;
+        }
+        fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+            syn::visit_mut::visit_arm_mut(self, arm);
+            if !self.0 {
+                return;
+            }
+            let syn::Expr::Block(block) = arm.body.as_mut() else {
+                return;
+            };
+            let Some(syn::Stmt::Expr(syn::Expr::Await(aw), None)) = block.block.stmts.last_mut()
+            else {
+                return;
+            };
+            if let syn::Expr::Call(call) = aw.base.as_mut()
+                && let syn::Expr::Path(p) = call.func.as_mut()
+                && path_is(
+                    &p.path,
+                    &["credential_clients_runtime", "decode", "from_response"],
+                )
+            {
+                p.path = syn::parse_quote!(credential_clients_runtime::decode::secret_body);
+            }
+        }
+    }
+    Rewrite(false).visit_file_mut(file);
+}
+
+/// `serde_json::Map<String, Value>` (free-form objects, and the flattened
+/// `extra` map of unknown properties) becomes `credential_clients_runtime::Extra`,
+/// whose `Debug` redacts values under secret-looking keys.
+fn free_form_objects_as_extra(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite;
+    impl VisitMut for Rewrite {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            syn::visit_mut::visit_type_mut(self, ty);
+            let syn::Type::Path(tp) = ty else { return };
+            let is_map = path_is(&tp.path, &["serde_json", "Map"])
+                || path_is(&tp.path, &["std", "collections", "HashMap"]);
+            if !is_map {
+                return;
+            }
+            let Some(syn::PathArguments::AngleBracketed(args)) =
+                tp.path.segments.last().map(|s| &s.arguments)
+            else {
+                return;
+            };
+            let types: Vec<String> = args
+                .args
+                .iter()
+                .map(|a| quote!(#a).to_string().replace(' ', ""))
+                .collect();
+            if types == ["::std::string::String", "::serde_json::Value"] {
+                *ty = syn::parse_quote!(credential_clients_runtime::Extra);
+            }
+        }
+    }
+    Rewrite.visit_file_mut(file);
+}
+
+/// Whether `path`'s segments are exactly `names` (a leading `::` ignored).
+fn path_is(path: &syn::Path, names: &[&str]) -> bool {
+    path.segments.len() == names.len() && path.segments.iter().zip(names).all(|(s, n)| s.ident == n)
 }
 
 fn settings() -> GenerationSettings {
@@ -289,31 +395,57 @@ fn meta_tokens(
     let provider = spec.stem.as_str();
     let title = doc.info.title.as_str();
     let version = doc.info.version.as_str();
-    let server = doc
-        .servers
-        .first()
-        .ok_or_else(|| SpecError::new(file, "/servers", Rule::Servers, "no default server"))?;
+    let no_server = openapiv3::Server {
+        url: String::new(),
+        description: None,
+        variables: None,
+        extensions: Default::default(),
+    };
+    let server = doc.servers.first().unwrap_or(&no_server);
     let server_url = server.url.as_str();
+    let kinds = crate::server::variable_kinds(server_url);
 
     let mut var_items = Vec::new();
     let mut var_setters = Vec::new();
+    let mut taken_setters: std::collections::BTreeSet<String> = [
+        "base_url",
+        "retry",
+        "connect_timeout",
+        "timeout",
+        "user_agent",
+        "build",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     if let Some(vars) = &server.variables {
         for name in spec::template_names(server_url) {
             let Some(var) = vars.get(&name) else { continue };
             let default = var.default.as_str();
             let allowed = &var.enumeration;
             let description = var.description.clone().unwrap_or_default();
+            let kind = kinds
+                .get(&name)
+                .copied()
+                .unwrap_or(crate::server::Kind::Host);
+            let kind_tokens = kind.tokens();
             var_items.push(quote! {
                 rt::ServerVariable {
                     name: #name,
                     default: #default,
                     allowed: &[#(#allowed),*],
-                    kind: rt::VariableKind::Host,
+                    kind: #kind_tokens,
                 }
             });
-            let setter = format_ident!("{}", snake(&name));
+            let mut setter_name = crate::spec::sanitize_snake(&name);
+            if !taken_setters.insert(setter_name.clone()) {
+                setter_name = format!("server_{setter_name}");
+                taken_setters.insert(setter_name.clone());
+            }
+            let setter = format_ident!("{}", setter_name);
             let mut doc_text = format!(
-                "Set the server variable `{name}` of `{server_url}` (default `{default}`).\n"
+                "Set the server variable `{name}` of `{server_url}` (default `{default}`; {}).\n",
+                kind.describe()
             );
             if !description.trim().is_empty() {
                 doc_text.push('\n');
@@ -341,118 +473,10 @@ fn meta_tokens(
         }
     }
 
-    let mut auth_items = Vec::new();
-    let mut auth_setters = Vec::new();
-    if let Some(components) = &doc.components {
-        for (scheme_name, scheme) in &components.security_schemes {
-            let ReferenceOr::Item(scheme) = scheme else {
-                continue;
-            };
-            match scheme {
-                SecurityScheme::HTTP {
-                    scheme: http,
-                    extensions,
-                    ..
-                } => {
-                    match http.to_ascii_lowercase().as_str() {
-                        "bearer" => {
-                            auth_items.push(quote! { rt::AuthScheme::Bearer });
-                            auth_setters.push(quote! {
-                                /// Authenticate with `Authorization: Bearer <token>`.
-                                pub fn bearer_token(mut self, token: impl Into<rt::Secret>) -> Self {
-                                    self.config = self.config.auth(rt::Auth::Bearer(token.into()));
-                                    self
-                                }
-                            });
-                        }
-                        "basic" => {
-                            auth_items.push(quote! { rt::AuthScheme::Basic });
-                            auth_setters.push(quote! {
-                                /// Authenticate with HTTP Basic (`Authorization: Basic ...`).
-                                pub fn basic_auth(
-                                    mut self,
-                                    username: impl Into<String>,
-                                    password: impl Into<rt::Secret>,
-                                ) -> Self {
-                                    self.config = self.config.auth(rt::Auth::Basic {
-                                        username: username.into(),
-                                        password: password.into(),
-                                    });
-                                    self
-                                }
-                            });
-                        }
-                        "signature"
-                            if extensions.get("x-credential-clients-auth")
-                                == Some(&Value::from("oci-signature")) =>
-                        {
-                            auth_items.push(quote! { rt::AuthScheme::OciSignature });
-                            auth_setters.push(quote! {
-                                /// Sign every request (and every retry) with an OCI API key
-                                /// (draft-cavage HTTP signatures, rsa-sha256).
-                                pub fn oci_signer(mut self, signer: rt::oci::Signer) -> Self {
-                                    self.config = self.config.auth(rt::Auth::Oci(::std::sync::Arc::new(signer)));
-                                    self
-                                }
-                                /// Load the API key, user, tenancy, fingerprint and region from an
-                                /// OCI config file profile (`~/.oci/config`, `DEFAULT`). The
-                                /// profile's region becomes the `region` server variable unless
-                                /// one was set explicitly.
-                                pub fn oci_config_file(
-                                    mut self,
-                                    path: impl AsRef<::std::path::Path>,
-                                    profile: &str,
-                                ) -> Result<Self, rt::oci::ConfigError> {
-                                    let config = rt::oci::OciConfig::from_file(path, profile)?;
-                                    self.config = self.config.oci_config(config)?;
-                                    Ok(self)
-                                }
-                            });
-                        }
-                        other => {
-                            return Err(SpecError::new(
-                                file,
-                                format!("/components/securitySchemes/{scheme_name}"),
-                                Rule::SecurityScheme,
-                                format!("unsupported http scheme `{other}`"),
-                            ));
-                        }
-                    }
-                }
-                SecurityScheme::APIKey { name, .. } => {
-                    let header = name.as_str();
-                    let setter = format_ident!("{}", snake(scheme_name));
-                    let doc = doc_attr(&format!(
-                        "Authenticate with the `{header}` header (security scheme `{scheme_name}`)."
-                    ));
-                    auth_items.push(
-                        quote! { rt::AuthScheme::ApiKeyHeader { name: #header, prefix: "" } },
-                    );
-                    auth_setters.push(quote! {
-                        #doc
-                        pub fn #setter(mut self, key: impl Into<rt::Secret>) -> Self {
-                            self.config = self.config.auth(rt::Auth::ApiKeyHeader {
-                                header: #header,
-                                value: key.into(),
-                            });
-                            self
-                        }
-                    });
-                }
-                _ => {
-                    return Err(SpecError::new(
-                        file,
-                        format!("/components/securitySchemes/{scheme_name}"),
-                        Rule::SecurityScheme,
-                        "unsupported security scheme",
-                    ));
-                }
-            }
-        }
-    }
+    let (auth_items, auth_setters) = auth_tokens(doc, &mut taken_setters);
 
     let mut op_items = Vec::new();
-    for (path, item) in doc.paths.paths.iter() {
+    for (path, item) in normalized.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
@@ -516,6 +540,16 @@ fn meta_tokens(
         }
     }
 
+    let credential_operation = spec::credential_operation(&spec.doc)
+        .map(|c| c.name)
+        .ok_or_else(|| {
+            SpecError::new(
+                file,
+                "/paths",
+                Rule::CredentialContract,
+                "no credential operation",
+            )
+        })?;
     let quirk_fields = crate::quirks::read(file, provider, &spec.doc)
         .map_err(|mut e| e.remove(0))?
         .tokens();
@@ -546,7 +580,7 @@ fn meta_tokens(
             },
             auth: &[#(#auth_items),*],
             operations: &[#(#op_items),*],
-            credential_operation: "get_credential",
+            credential_operation: #credential_operation,
             #quirk_fields
         };
 
@@ -643,6 +677,208 @@ fn meta_tokens(
             }
         }
     })
+}
+
+/// The `rt::AuthScheme` items and builder setters for every security scheme
+/// the runtime supports; the others are skipped (`cargo xtask lint` lists
+/// them). Several schemes of one kind share one setter.
+fn auth_tokens(
+    doc: &OpenAPI,
+    taken: &mut std::collections::BTreeSet<String>,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut items = Vec::new();
+    let mut setters = Vec::new();
+    let add = |name: &str,
+               item: TokenStream,
+               setter: TokenStream,
+               items: &mut Vec<TokenStream>,
+               setters: &mut Vec<TokenStream>,
+               taken: &mut std::collections::BTreeSet<String>| {
+        let item_text = item.to_string();
+        if !items
+            .iter()
+            .any(|i: &TokenStream| i.to_string() == item_text)
+        {
+            items.push(item);
+        }
+        if taken.insert(name.to_string()) {
+            setters.push(setter);
+        }
+    };
+    let Some(components) = &doc.components else {
+        return (items, setters);
+    };
+    for (scheme_name, scheme) in &components.security_schemes {
+        let ReferenceOr::Item(scheme) = scheme else {
+            continue;
+        };
+        match scheme {
+            SecurityScheme::HTTP {
+                scheme: http,
+                extensions,
+                ..
+            } => match http.to_ascii_lowercase().as_str() {
+                "bearer" => add(
+                    "bearer_token",
+                    quote! { rt::AuthScheme::Bearer },
+                    quote! {
+                        /// Authenticate with `Authorization: Bearer <token>`.
+                        pub fn bearer_token(mut self, token: impl Into<rt::Secret>) -> Self {
+                            self.config = self.config.auth(rt::Auth::Bearer(token.into()));
+                            self
+                        }
+                    },
+                    &mut items,
+                    &mut setters,
+                    taken,
+                ),
+                "basic" => add(
+                    "basic_auth",
+                    quote! { rt::AuthScheme::Basic },
+                    quote! {
+                        /// Authenticate with HTTP Basic (`Authorization: Basic ...`).
+                        pub fn basic_auth(
+                            mut self,
+                            username: impl Into<String>,
+                            password: impl Into<rt::Secret>,
+                        ) -> Self {
+                            self.config = self.config.auth(rt::Auth::Basic {
+                                username: username.into(),
+                                password: password.into(),
+                            });
+                            self
+                        }
+                    },
+                    &mut items,
+                    &mut setters,
+                    taken,
+                ),
+                "signature"
+                    if extensions.get("x-credential-clients-auth")
+                        == Some(&Value::from("oci-signature")) =>
+                {
+                    add(
+                        "oci_signer",
+                        quote! { rt::AuthScheme::OciSignature },
+                        quote! {
+                            /// Sign every request (and every retry) with an OCI API key
+                            /// (draft-cavage HTTP signatures, rsa-sha256).
+                            pub fn oci_signer(mut self, signer: rt::oci::Signer) -> Self {
+                                self.config = self.config.auth(rt::Auth::Oci(::std::sync::Arc::new(signer)));
+                                self
+                            }
+                            /// Load the API key, user, tenancy, fingerprint and region from an
+                            /// OCI config file profile (`~/.oci/config`, `DEFAULT`). The
+                            /// profile's region fills the spec's region variable unless one
+                            /// was set explicitly.
+                            pub fn oci_config_file(
+                                mut self,
+                                path: impl AsRef<::std::path::Path>,
+                                profile: &str,
+                            ) -> Result<Self, rt::oci::ConfigError> {
+                                let config = rt::oci::OciConfig::from_file(path, profile)?;
+                                self.config = self.config.oci_config(config)?;
+                                Ok(self)
+                            }
+                        },
+                        &mut items,
+                        &mut setters,
+                        taken,
+                    )
+                }
+                _ => {}
+            },
+            SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name,
+                extensions,
+                ..
+            } => {
+                let header = name.as_str();
+                let prefix = extensions
+                    .get("x-credential-clients-prefix")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let mut setter_name = crate::spec::sanitize_snake(scheme_name);
+                if taken.contains(&setter_name) {
+                    setter_name = format!("{setter_name}_key");
+                }
+                let setter = format_ident!("{}", setter_name);
+                let shown = if prefix.is_empty() {
+                    format!("`{header}: <key>`")
+                } else {
+                    format!("`{header}: {prefix}<key>`")
+                };
+                let doc = doc_attr(&format!(
+                    "Authenticate with the {shown} header (security scheme `{scheme_name}`)."
+                ));
+                let value = if prefix.is_empty() {
+                    quote! { key.into() }
+                } else {
+                    quote! { rt::Secret::new(format!("{}{}", #prefix, key.into().expose_secret())) }
+                };
+                add(
+                    &setter_name,
+                    quote! { rt::AuthScheme::ApiKeyHeader { name: #header, prefix: #prefix } },
+                    quote! {
+                        #doc
+                        pub fn #setter(mut self, key: impl Into<rt::Secret>) -> Self {
+                            self.config = self.config.auth(rt::Auth::ApiKeyHeader {
+                                header: #header,
+                                value: #value,
+                            });
+                            self
+                        }
+                    },
+                    &mut items,
+                    &mut setters,
+                    taken,
+                );
+            }
+            SecurityScheme::OAuth2 { flows, .. } => {
+                let (token_url, scopes) = match &flows.client_credentials {
+                    Some(cc) => (
+                        Some(cc.token_url.clone()),
+                        cc.scopes.keys().cloned().collect::<Vec<_>>(),
+                    ),
+                    None => (None, Vec::new()),
+                };
+                let token_url = match token_url {
+                    Some(u) => quote! { Some(#u) },
+                    None => quote! { None },
+                };
+                add(
+                    "access_token",
+                    quote! { rt::AuthScheme::OAuth2 { token_url: #token_url, scopes: &[#(#scopes),*] } },
+                    oauth2_access_token_setter(),
+                    &mut items,
+                    &mut setters,
+                    taken,
+                );
+            }
+            SecurityScheme::OpenIDConnect { .. } => add(
+                "access_token",
+                quote! { rt::AuthScheme::OAuth2 { token_url: None, scopes: &[] } },
+                oauth2_access_token_setter(),
+                &mut items,
+                &mut setters,
+                taken,
+            ),
+            _ => {}
+        }
+    }
+    (items, setters)
+}
+
+fn oauth2_access_token_setter() -> TokenStream {
+    quote! {
+        /// Authenticate with an OAuth2 / OpenID Connect access token
+        /// (`Authorization: Bearer <token>`).
+        pub fn access_token(mut self, token: impl Into<rt::Secret>) -> Self {
+            self.config = self.config.auth(rt::Auth::Bearer(token.into()));
+            self
+        }
+    }
 }
 
 /// snake_case of `basePath`, `userToken`, `opc-request-id`.

@@ -234,7 +234,6 @@ pub fn validate(spec: &SpecFile) -> Vec<SpecError> {
 
     check_reserved_extensions(file, doc, &mut String::new(), &mut errors);
     check_refs(file, doc, doc, &mut String::new(), &mut errors);
-    check_closed_objects(file, doc, &mut String::new(), &mut errors);
     check_servers(file, root, &mut errors);
     check_security(file, root, &mut errors);
     check_operations(file, doc, root, &mut errors);
@@ -399,69 +398,88 @@ fn check_refs(file: &Path, doc: &Value, v: &Value, at: &mut String, errors: &mut
     });
 }
 
-fn check_closed_objects(file: &Path, v: &Value, at: &mut String, errors: &mut Vec<SpecError>) {
-    walk(v, at, &mut |node, at| {
-        if let Some(obj) = node.as_object()
-            && obj.get("additionalProperties") == Some(&Value::Bool(false))
-            && (obj.contains_key("properties") || obj.get("type") == Some(&Value::from("object")))
-        {
-            errors.push(SpecError::new(
-                file,
-                format!("{at}/additionalProperties"),
-                Rule::ClosedObject,
-                "`additionalProperties: false` makes every new server field a parse failure; \
-                 remove it (unknown fields must be accepted)",
-            ));
-        }
-    });
-}
-
+/// Servers: any OpenAPI 3.0 form is accepted. None at all, or a relative
+/// URL (`/`, `/api`), gives a client that needs a base URL. Variables may sit
+/// anywhere (scheme, host, port, path, the whole URL); each needs a string
+/// `default`, which must be among its `enum` when it has one, and with the
+/// defaults substituted an absolute URL must be a valid http(s) URL.
 fn check_servers(file: &Path, root: &Map<String, Value>, errors: &mut Vec<SpecError>) {
-    let Some(Value::Array(servers)) = root.get("servers") else {
+    let Some(first) = root
+        .get("servers")
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+    else {
+        return;
+    };
+    let Some(url) = first.get("url").and_then(Value::as_str) else {
         errors.push(SpecError::new(
             file,
-            "",
+            "/servers/0",
             Rule::Servers,
-            "`servers` must list the vendor's default host (the client's default base URL)",
+            "a server needs a `url` string",
         ));
         return;
     };
-    let Some(first) = servers.first() else {
-        errors.push(SpecError::new(
-            file,
-            "/servers",
-            Rule::Servers,
-            "`servers` is empty; list the vendor's default host",
-        ));
-        return;
-    };
-    let url = first.get("url").and_then(Value::as_str).unwrap_or_default();
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        errors.push(SpecError::new(
-            file,
-            "/servers/0/url",
-            Rule::Servers,
-            format!("the default server must be an absolute http(s) URL, found `{url}`"),
-        ));
-    }
     let vars = first.get("variables").and_then(Value::as_object);
+    let mut expanded = url.to_string();
     for name in template_names(url) {
-        match vars.and_then(|v| v.get(&name)) {
-            Some(var) if var.get("default").is_some_and(Value::is_string) => {}
-            _ => errors.push(SpecError::new(
+        let at = format!("/servers/0/variables/{}", escape_pointer_token(&name));
+        let var = vars.and_then(|v| v.get(&name));
+        let Some(default) = var.and_then(|v| v.get("default")).and_then(Value::as_str) else {
+            errors.push(SpecError::new(
                 file,
                 "/servers/0/variables",
                 Rule::Servers,
                 format!(
                     "server variable `{{{name}}}` in `{url}` needs a `variables.{name}.default`"
                 ),
-            )),
+            ));
+            continue;
+        };
+        if let Some(allowed) = var.and_then(|v| v.get("enum")).and_then(Value::as_array)
+            && !allowed.iter().any(|a| a.as_str() == Some(default))
+        {
+            errors.push(SpecError::new(
+                file,
+                format!("{at}/default"),
+                Rule::Servers,
+                format!("the default `{default}` of `{{{name}}}` is not among its `enum`"),
+            ));
         }
+        expanded = expanded.replace(&format!("{{{name}}}"), default);
+    }
+    let lower = expanded.to_ascii_lowercase();
+    if (lower.starts_with("http://") || lower.starts_with("https://")) && url_has_no_host(&expanded)
+    {
+        errors.push(SpecError::new(
+            file,
+            "/servers/0/url",
+            Rule::Servers,
+            format!(
+                "with its defaults, the server URL `{url}` becomes `{expanded}`, which has no host"
+            ),
+        ));
+    } else if lower.contains("://")
+        && !(lower.starts_with("http://") || lower.starts_with("https://"))
+    {
+        errors.push(SpecError::new(
+            file,
+            "/servers/0/url",
+            Rule::Servers,
+            format!("the server URL `{expanded}` is not http or https"),
+        ));
     }
 }
 
+fn url_has_no_host(url: &str) -> bool {
+    let after = url.split_once("://").map_or("", |(_, rest)| rest);
+    let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    host.is_empty() || host.starts_with(':')
+}
+
 /// The security schemes the runtime can apply, by their `type`/`scheme`.
-fn supported_scheme(scheme: &Value) -> bool {
+pub fn supported_scheme(scheme: &Value) -> bool {
     let kind = scheme.get("type").and_then(Value::as_str);
     let http = scheme
         .get("scheme")
@@ -476,26 +494,61 @@ fn supported_scheme(scheme: &Value) -> bool {
                 == Some("oci-signature")
         }
         (Some("apiKey"), _) => scheme.get("in").and_then(Value::as_str) == Some("header"),
+        (Some("oauth2" | "openIdConnect"), _) => true,
         _ => false,
     }
 }
 
+/// Security: unsupported schemes are skipped (`cargo xtask lint` lists
+/// them); the spec is refused only when it requires authentication and no
+/// alternative is made of supported schemes alone.
 fn check_security(file: &Path, root: &Map<String, Value>, errors: &mut Vec<SpecError>) {
     let schemes = root
         .get("components")
         .and_then(|c| c.get("securitySchemes"))
         .and_then(Value::as_object);
-    if let Some(schemes) = schemes {
-        for (name, scheme) in schemes {
-            if scheme.get("$ref").is_none() && !supported_scheme(scheme) {
-                errors.push(SpecError::new(
-                    file,
-                    pointer(&["components", "securitySchemes", name]),
-                    Rule::SecurityScheme,
-                    "the runtime applies `http` bearer/basic, header `apiKey`, and `http` \
-                     `signature` with `x-credential-clients-auth: oci-signature`; this scheme is none of those",
-                ));
+    let usable = |name: &str| {
+        schemes
+            .and_then(|s| s.get(name))
+            .is_some_and(supported_scheme)
+    };
+    let mut lists: Vec<(String, &Vec<Value>)> = Vec::new();
+    if let Some(Value::Array(top)) = root.get("security") {
+        lists.push(("/security".into(), top));
+    }
+    if let Some(paths) = root.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in METHODS {
+                if let Some(Value::Array(list)) = item.get(method).and_then(|o| o.get("security")) {
+                    lists.push((
+                        format!("{}/{method}/security", pointer(&["paths", path])),
+                        list,
+                    ));
+                }
             }
+        }
+    }
+    for (at, list) in lists {
+        if list.is_empty() {
+            continue;
+        }
+        let declared = list.iter().filter_map(Value::as_object).any(|req| {
+            req.keys()
+                .any(|k| schemes.is_some_and(|s| s.contains_key(k)))
+        });
+        let ok = list
+            .iter()
+            .filter_map(Value::as_object)
+            .any(|req| req.keys().all(|k| usable(k)));
+        if declared && !ok {
+            errors.push(SpecError::new(
+                file,
+                at,
+                Rule::SecurityScheme,
+                "no alternative of this security requirement can be applied: the runtime supports \
+                 `http` bearer/basic, header `apiKey`, `oauth2`/`openIdConnect` (access token), and \
+                 `http` `signature` with `x-credential-clients-auth: oci-signature`",
+            ));
         }
     }
 }
@@ -516,7 +569,6 @@ fn check_operations(
         return;
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut credential_op = false;
     let mut operations = 0;
     for (path, item) in paths {
         let item_ptr = pointer(&["paths", path]);
@@ -546,35 +598,24 @@ fn check_operations(
             };
             operations += 1;
             let op_ptr = format!("{item_ptr}/{method}");
-            match op.get("operationId") {
-                Some(Value::String(id)) => {
-                    if !is_snake_ident(id) {
-                        errors.push(SpecError::new(
-                            file,
-                            format!("{op_ptr}/operationId"),
-                            Rule::OperationIdForm,
-                            format!("`{id}` must be snake_case (`[a-z][a-z0-9_]*`): it becomes the Rust method name"),
-                        ));
-                    }
-                    if let Some(prev) = seen.insert(id.clone(), op_ptr.clone()) {
-                        errors.push(SpecError::new(
-                            file,
-                            format!("{op_ptr}/operationId"),
-                            Rule::OperationIdUnique,
-                            format!("operationId `{id}` is already used at {prev}"),
-                        ));
-                    }
-                    if id == "get_credential" {
-                        credential_op = true;
-                        check_credential_contract(file, doc, method, &op_ptr, op, errors);
-                    }
-                }
-                _ => errors.push(SpecError::new(
+            if let Some(id) = op.get("operationId")
+                && !id.is_string()
+            {
+                errors.push(SpecError::new(
+                    file,
+                    format!("{op_ptr}/operationId"),
+                    Rule::OperationIdForm,
+                    "`operationId` must be a string",
+                ));
+            }
+            let name = method_name(op, method, path);
+            if let Some(prev) = seen.insert(name.clone(), op_ptr.clone()) {
+                errors.push(SpecError::new(
                     file,
                     op_ptr.clone(),
-                    Rule::OperationIdRequired,
-                    format!("`{} {path}` has no `operationId`; every operation needs one (it names the Rust method)", method.to_uppercase()),
-                )),
+                    Rule::OperationIdUnique,
+                    format!("this operation's Rust method would be `{name}`, which the operation at {prev} already has; give one of them another `operationId`"),
+                ));
             }
             check_parameters(
                 file,
@@ -596,13 +637,115 @@ fn check_operations(
             Rule::NoOperations,
             "the document declares no operation",
         ));
-    } else if !credential_op {
-        errors.push(SpecError::new(
-            file,
-            "/paths",
-            Rule::CredentialContract,
-            "no operation has `operationId: get_credential`; every provider spec exposes it",
-        ));
+    } else {
+        match credential_operation(doc) {
+            Some(c) => check_credential_contract(file, doc, &c.method, &c.pointer, c.op, errors),
+            None => errors.push(SpecError::new(
+                file,
+                "/paths",
+                Rule::CredentialContract,
+                "no operation reads a credential: name it `get_credential` (or `getCredential`), \
+                 mark it `x-credential-clients-credential: true`, or keep a single GET",
+            )),
+        }
+    }
+}
+
+/// The extension that marks the "read one credential" operation.
+pub const CREDENTIAL_EXTENSION: &str = "x-credential-clients-credential";
+
+/// The operation that reads one credential.
+#[derive(Debug)]
+pub struct CredentialOperation<'a> {
+    /// Its Rust method name (snake case).
+    pub name: String,
+    /// Lower-case HTTP method.
+    pub method: String,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+    /// The operation.
+    pub op: &'a Value,
+}
+
+/// Find the credential operation: the one marked
+/// `x-credential-clients-credential: true`, else the one whose method name
+/// is `get_credential`, else the only GET of the document.
+pub fn credential_operation(doc: &Value) -> Option<CredentialOperation<'_>> {
+    let paths = doc.get("paths")?.as_object()?;
+    let mut all = Vec::new();
+    for (path, item) in paths {
+        for method in METHODS {
+            if let Some(op) = item.get(method).filter(|o| o.is_object()) {
+                all.push(CredentialOperation {
+                    name: method_name(op, method, path),
+                    method: method.to_string(),
+                    pointer: format!("{}/{method}", pointer(&["paths", path])),
+                    op,
+                });
+            }
+        }
+    }
+    if let Some(i) = all
+        .iter()
+        .position(|c| c.op.get(CREDENTIAL_EXTENSION) == Some(&Value::Bool(true)))
+    {
+        return Some(all.swap_remove(i));
+    }
+    if let Some(i) = all.iter().position(|c| c.name == "get_credential") {
+        return Some(all.swap_remove(i));
+    }
+    let gets: Vec<usize> = (0..all.len()).filter(|&i| all[i].method == "get").collect();
+    match gets.as_slice() {
+        [only] => Some(all.swap_remove(*only)),
+        _ => None,
+    }
+}
+
+/// The path template of the operation at `op_pointer` (`/paths/~1a~1{id}/get`).
+pub fn credential_path(doc: &Value, op_pointer: &str) -> String {
+    let _ = doc;
+    let token = op_pointer
+        .strip_prefix("/paths/")
+        .and_then(|rest| rest.rsplit_once('/'))
+        .map(|(path, _)| path)
+        .unwrap_or_default();
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The Rust method name progenitor gives an operation: its `operationId`
+/// in snake case (`getSecret` -> `get_secret`, `kv-v2-read` ->
+/// `kv_v2_read`), or, without one, one made from the method and path
+/// (`get /secrets/{id}` -> `get_secrets_id`; the normalization writes it
+/// into the document so progenitor sees the same).
+pub fn method_name(op: &Value, method: &str, path: &str) -> String {
+    let raw = match op.get("operationId").and_then(Value::as_str) {
+        Some(id) if !id.trim().is_empty() => id.to_string(),
+        _ => format!("{method} {path}"),
+    };
+    sanitize_snake(&raw)
+}
+
+/// progenitor's `sanitize(.., Case::Snake)`: quotes dropped, every
+/// character that cannot continue an identifier becomes `-`, then heck's
+/// snake case; a leading digit gets `_`.
+pub fn sanitize_snake(input: &str) -> String {
+    use heck::ToSnakeCase;
+    let cleaned: String = input
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let out = cleaned.to_snake_case();
+    match out.chars().next() {
+        None => "x".to_string(),
+        Some(c) if c.is_alphabetic() || c == '_' => out,
+        Some(_) => format!("_{out}"),
     }
 }
 
@@ -619,32 +762,33 @@ fn check_credential_contract(
             file,
             op_ptr,
             Rule::CredentialContract,
-            "`get_credential` must be a GET",
+            "the credential operation must be a GET",
         ));
     }
-    let ok = op
-        .get("responses")
-        .and_then(|r| r.get("200"))
-        .map(|r| resolve(doc, r))
+    let responses = op.get("responses").and_then(Value::as_object);
+    let success = responses.and_then(|r| {
+        r.iter()
+            .find(|(status, _)| status.as_str() == "200")
+            .or_else(|| r.iter().find(|(status, _)| is_success(status)))
+    });
+    let ok = success
+        .map(|(_, r)| resolve(doc, r))
         .and_then(|r| r.get("content"))
         .and_then(Value::as_object)
-        .map(|content| {
+        .is_some_and(|content| {
             content.iter().any(|(mt, m)| {
-                is_json_media_type(mt)
-                    && m.get("schema")
-                        .and_then(|s| s.get("$ref"))
-                        .and_then(Value::as_str)
-                        == Some("#/components/schemas/Credential")
+                // A JSON body with a schema, or a non-JSON body (the secret itself).
+                !is_json_media_type(mt) || m.get("schema").is_some()
             })
-        })
-        .unwrap_or(false);
+        });
     if !ok {
         errors.push(SpecError::new(
             file,
-            format!("{op_ptr}/responses/200"),
+            format!("{op_ptr}/responses"),
             Rule::CredentialContract,
-            "the 200 response of `get_credential` must have a JSON body whose schema is \
-             `$ref: '#/components/schemas/Credential'`",
+            "the credential operation needs a success response with a body: a JSON body with a \
+             `schema`, or a non-JSON body (`text/plain`, `application/octet-stream`) that is the \
+             secret itself",
         ));
     }
 }
@@ -829,12 +973,6 @@ pub fn template_names(template: &str) -> Vec<String> {
         }
     }
     names
-}
-
-fn is_snake_ident(id: &str) -> bool {
-    let mut chars = id.chars();
-    matches!(chars.next(), Some('a'..='z' | '_'))
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Visit every node with its JSON pointer.

@@ -161,3 +161,40 @@ fn unknown_arguments_exit_2_with_usage() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("usage: cargo xtask"));
 }
+
+/// The xtask works on the checkout it is run in (found from the current
+/// directory), never on a path compiled into the binary: one binary run in
+/// two copies regenerates each copy only.
+#[test]
+fn codegen_works_on_the_checkout_of_the_current_directory() {
+    let a = checkout("root-a");
+    let b = checkout("root-b");
+    std::fs::write(a.join(".git-marker"), "").unwrap();
+    for dir in [&a, &b] {
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            std::fs::read_to_string(workspace().join("Cargo.toml")).unwrap(),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        workspace().join("tests/fixtures/acme-vault.yaml"),
+        a.join("specs/acme-vault.yaml"),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .current_dir(a.join("crates"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(a.join("crates/acme-vault/src/generated/client.rs").exists());
+    assert!(!b.join("crates/acme-vault").exists());
+    assert!(!workspace().join("crates/acme-vault").exists());
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--check"])
+        .current_dir(&b)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

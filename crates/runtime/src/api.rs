@@ -38,9 +38,17 @@ impl ApiDescription {
         self.operations.iter().find(|o| o.id == id)
     }
 
-    /// Whether the spec declares this kind of authentication.
+    /// Whether the spec declares this kind of authentication (an OAuth2 /
+    /// OpenID Connect scheme accepts an access token as a bearer token).
     pub fn supports(&self, scheme: &AuthScheme) -> bool {
         self.auth.contains(scheme)
+            || (*scheme == AuthScheme::Bearer
+                && self
+                    .auth
+                    .iter()
+                    .any(|a| matches!(a, AuthScheme::OAuth2 { .. })))
+            || matches!(scheme, AuthScheme::ApiKeyHeader { name, .. }
+                if self.auth.iter().any(|a| matches!(a, AuthScheme::ApiKeyHeader { name: n, .. } if n.eq_ignore_ascii_case(name))))
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::api::{ApiDescription, AuthScheme};
+use crate::api::{ApiDescription, AuthScheme, VariableKind};
 use crate::oci;
 use crate::retry::RetryPolicy;
 use crate::runtime::Runtime;
@@ -83,6 +83,21 @@ pub enum BuildError {
         value: String,
         /// What is wrong.
         reason: String,
+    },
+    /// The spec has no absolute server URL (none at all, a relative one, or
+    /// a whole-URL variable without a value), and no base URL was given.
+    #[error(
+        "`{provider}` needs a base URL: its spec's server is {server}; call \
+         `.base_url(\"https://...\")` on the builder (credctl: `--base-url URL` or \
+         `{env_prefix}_BASE_URL`)"
+    )]
+    BaseUrlRequired {
+        /// The provider.
+        provider: &'static str,
+        /// How the spec's server reads (`none`, `the relative URL "/"`).
+        server: String,
+        /// The provider's environment-variable prefix.
+        env_prefix: &'static str,
     },
     /// Server variables were set, but so was an explicit base URL.
     #[error("server variables ({names}) only apply to the default server; a base URL was also set")]
@@ -246,33 +261,40 @@ impl ClientConfig {
                 .get(var.name)
                 .cloned()
                 .or_else(|| {
-                    (var.name == "region")
+                    (self.api.region_variable == Some(var.name))
                         .then(|| self.config_region.clone())
                         .flatten()
                 })
                 .unwrap_or_else(|| var.default.to_string());
-            if !var.allowed.is_empty() {
-                if !var.allowed.contains(&value.as_str()) {
-                    return Err(BuildError::InvalidServerVariable {
-                        name: var.name.to_string(),
-                        value,
-                        reason: format!("allowed values are {}", var.allowed.join(", ")),
-                    });
-                }
-            } else if value.is_empty()
-                || !value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-            {
+            if !var.allowed.is_empty() && !var.allowed.contains(&value.as_str()) {
                 return Err(BuildError::InvalidServerVariable {
                     name: var.name.to_string(),
                     value,
-                    reason:
-                        "only letters, digits, `-` and `.` are allowed (it is part of a host name)"
-                            .into(),
+                    reason: format!("allowed values are {}", var.allowed.join(", ")),
+                });
+            }
+            if let Err(reason) = check_variable(var.kind, &value) {
+                return Err(BuildError::InvalidServerVariable {
+                    name: var.name.to_string(),
+                    value,
+                    reason: reason.to_string(),
                 });
             }
             url = url.replace(&format!("{{{}}}", var.name), &value);
+        }
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(BuildError::BaseUrlRequired {
+                provider: self.api.provider,
+                server: if server.url.is_empty() {
+                    "not given (no `servers`)".to_string()
+                } else if server.url == url {
+                    format!("the relative URL `{url}`")
+                } else {
+                    format!("`{}`, which is `{url}` with its defaults", server.url)
+                },
+                env_prefix: self.api.env_prefix,
+            });
         }
         Ok(url)
     }
@@ -304,6 +326,91 @@ impl ClientConfig {
             runtime,
         })
     }
+}
+
+/// Whether `value` fits a server variable of this kind without changing
+/// the URL's structure.
+fn check_variable(kind: VariableKind, value: &str) -> Result<(), &'static str> {
+    let structural =
+        |c: char| matches!(c, '/' | '@' | '?' | '#' | '\\') || c.is_whitespace() || c.is_control();
+    match kind {
+        VariableKind::Scheme => match value.to_ascii_lowercase().as_str() {
+            "http" | "https" => Ok(()),
+            _ => Err("the scheme must be `http` or `https`"),
+        },
+        VariableKind::Port => match value.parse::<u16>() {
+            Ok(p) if p > 0 && value.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+            _ => Err("a port is a number from 1 to 65535"),
+        },
+        VariableKind::Path => {
+            if value.chars().any(|c| structural(c) || c == '%') || value == "." || value == ".." {
+                Err("a path part may not hold `/`, `@`, `?`, `#`, `%`, whitespace, or be `.`/`..`")
+            } else {
+                Ok(())
+            }
+        }
+        VariableKind::Url => {
+            let lower = value.to_ascii_lowercase();
+            if value.is_empty() {
+                Ok(()) // reported as "needs a base URL"
+            } else if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                Err("it must be an absolute http(s) URL")
+            } else if value
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#')
+            {
+                Err("a base URL has no whitespace, query or fragment")
+            } else {
+                Ok(())
+            }
+        }
+        _ => check_host(value),
+    }
+}
+
+/// A host part: letters, digits, `-`, `.`, `_`, optionally `:port`, or a
+/// bracketed IPv6 literal with an optional port.
+fn check_host(value: &str) -> Result<(), &'static str> {
+    const BAD: &str = "a host may hold letters, digits, `-`, `.`, `_`, an optional `:port`, or a \
+                       bracketed IPv6 literal; not `/`, `@`, `?`, `#` or whitespace";
+    if value.is_empty() {
+        return Err("a host part cannot be empty");
+    }
+    let (host, port) = if let Some(rest) = value.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else {
+            return Err(BAD);
+        };
+        if inside.is_empty()
+            || !inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
+            return Err(BAD);
+        }
+        match after {
+            "" => return Ok(()),
+            p => (None, Some(p.strip_prefix(':').ok_or(BAD)?)),
+        }
+    } else {
+        match value.split_once(':') {
+            Some((h, p)) => (Some(h), Some(p)),
+            None => (Some(value), None),
+        }
+    };
+    if let Some(h) = host
+        && (h.is_empty()
+            || !h
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+    {
+        return Err(BAD);
+    }
+    if let Some(p) = port
+        && !(p.parse::<u16>().is_ok_and(|p| p > 0) && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err("the port after `:` must be a number from 1 to 65535");
+    }
+    Ok(())
 }
 
 fn validate_base_url(url: &str) -> Result<String, BuildError> {

@@ -37,6 +37,21 @@ pub async fn from_response<T: DeserializeOwned, E>(
     }
 }
 
+/// Read a non-JSON success body (`text/plain`, `application/octet-stream`)
+/// as a [`crate::SecretBody`]: a credential returned as the secret itself.
+pub async fn secret_body<E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<crate::SecretBody>, Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    Ok(ResponseValue::new(
+        crate::SecretBody::new(full.to_vec()),
+        status,
+        headers,
+    ))
+}
+
 /// The placeholder that replaces a success body in a decode error.
 pub fn withheld(len: usize) -> Bytes {
     Bytes::from(format!(

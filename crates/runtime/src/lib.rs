@@ -14,13 +14,16 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod decode;
+pub mod extra;
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod names;
 pub mod oci;
 pub mod open;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
+pub mod timestamp;
 
 pub use api::{
     ApiDescription, AuthScheme, BodyCodeRule, OperationDescription, RequestIdHeader, RetryProfile,
@@ -28,7 +31,9 @@ pub use api::{
 };
 pub use auth::{AuthError, AuthFuture, Authenticate};
 pub use config::{Auth, BuildError, ClientConfig, ClientParts};
+pub use extra::Extra;
 pub use open::{OpenEnum, OpenUnion, UnknownObject};
 pub use retry::RetryPolicy;
 pub use runtime::{RequestError, Runtime};
-pub use secret::Secret;
+pub use secret::{Secret, SecretBody};
+pub use timestamp::Timestamp;

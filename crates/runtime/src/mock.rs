@@ -93,6 +93,50 @@ pub fn param_path_regex(progenitor_format: &str, value: &str) -> Result<Regex, r
     ))
 }
 
+/// The regex for an OpenAPI path template (`/a/{id}/b`): constants
+/// literal, each `{parameter}` one non-empty segment.
+pub fn template_regex(template: &str) -> Result<Regex, regex::Error> {
+    let mut out = String::from("^");
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&regex::escape(&rest[..start]));
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push_str("[^/]+");
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&regex::escape(&rest[start..]));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(&regex::escape(rest));
+    out.push('$');
+    Regex::new(&out)
+}
+
+/// JSON equality for round trips: a `null` member equals an absent one, and
+/// numbers compare by value (`1` equals `1.0`).
+pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            keys.into_iter().all(|k| match (x.get(k), y.get(k)) {
+                (Some(a), Some(b)) => same_json(a, b),
+                (Some(Value::Null), None) | (None, Some(Value::Null)) => true,
+                _ => false,
+            })
+        }
+        _ => a == b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +170,22 @@ mod tests {
         assert!(!matches(f, "(x)*", "/creds/xxx"));
         assert!(!matches(f, "a", "/creds/ab"));
         assert!(!matches(f, "a", "/creds/a/extra"));
+    }
+
+    #[test]
+    fn templates_and_lenient_json() {
+        let r = template_regex("/secrets/{account}/{kind}/x.y").unwrap();
+        assert!(r.is_match("/secrets/a/b/x.y"));
+        assert!(!r.is_match("/secrets/a/b/xzy"));
+        assert!(!r.is_match("/secrets/a/b/c/x.y"));
+        let a = serde_json::json!({"a": 1, "b": null, "c": [1.0]});
+        let b = serde_json::json!({"a": 1.0, "c": [1]});
+        assert!(same_json(&a, &b));
+        assert!(!same_json(&a, &serde_json::json!({"a": 2, "c": [1]})));
+        assert!(!same_json(
+            &a,
+            &serde_json::json!({"a": 1, "c": [1], "d": 0})
+        ));
     }
 
     #[test]

@@ -106,6 +106,78 @@ impl schemars::JsonSchema for Secret {
     }
 }
 
+/// A credential returned as a non-JSON body (`text/plain`,
+/// `application/octet-stream`: Conjur returns the secret value itself).
+/// `Debug` prints only its length; the bytes are reachable through
+/// [`SecretBody::expose_secret`]. It serializes as `<redacted>` text only
+/// through tools that redact `format: password`; serde writes the real text.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct SecretBody(Vec<u8>);
+
+impl SecretBody {
+    /// Wrap a body.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self(bytes.into())
+    }
+
+    /// The raw bytes.
+    pub fn expose_secret(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The body as UTF-8 text, if it is.
+    pub fn expose_text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.0).ok()
+    }
+
+    /// The body as a [`Secret`] string (invalid UTF-8 replaced).
+    pub fn to_secret(&self) -> Secret {
+        Secret(String::from_utf8_lossy(&self.0).into_owned())
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{REDACTED} ({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for SecretBody {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| Self(s.into_bytes()))
+    }
+}
+
+impl schemars::JsonSchema for SecretBody {
+    fn schema_name() -> String {
+        "SecretBody".to_string()
+    }
+
+    fn is_referenceable() -> bool {
+        false
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        Secret::json_schema(generator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +200,12 @@ mod tests {
         assert_eq!(s.expose_secret(), "abc");
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"abc\"");
         assert!(serde_json::from_str::<Secret>("1").is_err());
+    }
+
+    #[test]
+    fn secret_bodies_print_only_their_length() {
+        let b = SecretBody::new(b"conjur-secret-value".to_vec());
+        assert_eq!(format!("{b:?}"), "<redacted> (19 bytes)");
+        assert_eq!(b.expose_text(), Some("conjur-secret-value"));
     }
 }

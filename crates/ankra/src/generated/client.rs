@@ -33,7 +33,7 @@ pub mod types {
         pub clusters: ::std::option::Option<::std::vec::Vec<CredentialClusterInfo>>,
         ///When the credential was created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///Free-text description of the credential. Not on the reference page; decoded by the official CLI.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
@@ -80,10 +80,12 @@ pub mod types {
         pub token: ::std::option::Option<::credential_clients_runtime::Secret>,
         ///When the credential was last changed. Documented as required and non-null; the CLI treats it as optional and nullable, and the CLI's detail shape omits it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub updated_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///Username paired with the secret, when the provider uses one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Credential {
         pub fn builder() -> builder::Credential {
@@ -102,7 +104,7 @@ pub mod types {
     pub struct CredentialClusterInfo {
         ///When the cluster was added to Ankra.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///Unique identifier of the cluster.
         pub id: ::uuid::Uuid,
         ///How the cluster is managed by Ankra. Only `imported` is documented; other kinds may appear.
@@ -112,6 +114,8 @@ pub mod types {
         >,
         ///Display name of the cluster.
         pub name: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl CredentialClusterInfo {
         pub fn builder() -> builder::CredentialClusterInfo {
@@ -223,6 +227,8 @@ pub mod types {
         ///Current status of the operation (free-form string on the reference page).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl CredentialOperationInfo {
         pub fn builder() -> builder::CredentialOperationInfo {
@@ -381,6 +387,8 @@ pub mod types {
         ///Permission the caller lacks; sent only with `detail: permission_denied` on RBAC 403 responses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl ErrorDetail {
         pub fn builder() -> builder::ErrorDetail {
@@ -419,7 +427,7 @@ pub mod types {
     pub struct ValidationErrorItem {
         ///Extra context of the error (pydantic v2), e.g. the expected format or the parser's message.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub ctx: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub ctx: credential_clients_runtime::Extra,
         ///The offending input value as received (pydantic v2); any JSON type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub input: ::std::option::Option<::serde_json::Value>,
@@ -433,6 +441,8 @@ pub mod types {
         ///Link to pydantic's documentation of the error type (pydantic v2).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl ValidationErrorItem {
         pub fn builder() -> builder::ValidationErrorItem {
@@ -487,7 +497,7 @@ pub mod types {
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -543,11 +553,15 @@ pub mod types {
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             username: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
         }
@@ -575,6 +589,7 @@ pub mod types {
                     token: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
                     username: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -634,7 +649,7 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -834,7 +849,7 @@ pub mod types {
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -854,6 +869,18 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for username: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -885,6 +912,7 @@ pub mod types {
                     token: value.token?,
                     updated_at: value.updated_at?,
                     username: value.username?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -912,13 +940,14 @@ pub mod types {
                     token: Ok(value.token),
                     updated_at: Ok(value.updated_at),
                     username: Ok(value.username),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CredentialClusterInfo {
             created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
@@ -931,6 +960,10 @@ pub mod types {
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CredentialClusterInfo {
             fn default() -> Self {
@@ -939,6 +972,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     kind: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -946,7 +980,7 @@ pub mod types {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -997,6 +1031,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CredentialClusterInfo>
         for super::CredentialClusterInfo {
@@ -1009,6 +1055,7 @@ pub mod types {
                     id: value.id?,
                     kind: value.kind?,
                     name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1020,6 +1067,7 @@ pub mod types {
                     id: Ok(value.id),
                     kind: Ok(value.kind),
                     name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1047,6 +1095,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CredentialOperationInfo {
             fn default() -> Self {
@@ -1057,6 +1109,7 @@ pub mod types {
                     id: Err("no value supplied for id".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     status: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1137,6 +1190,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CredentialOperationInfo>
         for super::CredentialOperationInfo {
@@ -1151,6 +1216,7 @@ pub mod types {
                     id: value.id?,
                     name: value.name?,
                     status: value.status?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1164,6 +1230,7 @@ pub mod types {
                     id: Ok(value.id),
                     name: Ok(value.name),
                     status: Ok(value.status),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1177,12 +1244,17 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorDetail {
             fn default() -> Self {
                 Self {
                     detail: Err("no value supplied for detail".to_string()),
                     permission: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1211,6 +1283,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorDetail> for super::ErrorDetail {
             type Error = super::error::ConversionError;
@@ -1220,6 +1304,7 @@ pub mod types {
                 Ok(Self {
                     detail: value.detail?,
                     permission: value.permission?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1228,13 +1313,14 @@ pub mod types {
                 Self {
                     detail: Ok(value.detail),
                     permission: Ok(value.permission),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct ValidationErrorItem {
             ctx: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
             input: ::std::result::Result<
@@ -1251,6 +1337,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ValidationErrorItem {
             fn default() -> Self {
@@ -1261,15 +1351,14 @@ pub mod types {
                     msg: Err("no value supplied for msg".to_string()),
                     type_: Err("no value supplied for type_".to_string()),
                     url: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl ValidationErrorItem {
             pub fn ctx<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ctx = value
@@ -1341,6 +1430,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ValidationErrorItem>
         for super::ValidationErrorItem {
@@ -1355,6 +1456,7 @@ pub mod types {
                     msg: value.msg?,
                     type_: value.type_?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1367,6 +1469,7 @@ pub mod types {
                     msg: Ok(value.msg),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -27,7 +27,7 @@ appear in newer releases and must be kept.
         ///True when the credential type's category is `cloud`.
         pub cloud: bool,
         ///When the credential was created (UTC, microsecond precision).
-        pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub created: ::credential_clients_runtime::Timestamp,
         ///ID of the credential type that defines the shape of `inputs`.
         pub credential_type: i64,
         ///Free-text description; an empty string when none was set.
@@ -41,7 +41,7 @@ Values are mostly strings but may be booleans or numbers
 value comes back as the literal string `$encrypted$`. Prompt-on-launch
 inputs come back as `ASK`. May be an empty object.
 */
-        pub inputs: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub inputs: credential_clients_runtime::Extra,
         /**Namespace of the credential's type, an open-ended string (new
 credential types and plugins add values). Known values include
 `ssh`, `scm`, `vault`, `net`, `aws`, `openstack`, `vmware`,
@@ -65,7 +65,7 @@ without listing values.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub managed_by_tower: ::std::option::Option<bool>,
         ///When the credential was last modified (UTC, microsecond precision).
-        pub modified: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub modified: ::credential_clients_runtime::Timestamp,
         ///Name of the credential (unique per credential type and organization).
         pub name: ::std::string::String,
         ///ID of the organization that owns the credential, or null for a personal credential owned by a user (then `summary_fields.organization` and `related.organization` are absent).
@@ -78,6 +78,8 @@ without listing values.
         pub type_: ::credential_clients_runtime::OpenEnum<CredentialType>,
         ///Path of this credential on the server, e.g. `/api/v2/credentials/42/` (relative, no host).
         pub url: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Credential {
         pub fn builder() -> builder::Credential {
@@ -508,7 +510,7 @@ without listing values.
         pub struct Credential {
             cloud: ::std::result::Result<bool, ::std::string::String>,
             created: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
             >,
             credential_type: ::std::result::Result<i64, ::std::string::String>,
@@ -518,7 +520,7 @@ without listing values.
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
             inputs: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
             kind: ::std::result::Result<
@@ -535,7 +537,7 @@ without listing values.
                 ::std::string::String,
             >,
             modified: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -556,6 +558,10 @@ without listing values.
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Credential {
             fn default() -> Self {
@@ -581,6 +587,7 @@ without listing values.
                     ),
                     type_: Err("no value supplied for type_".to_string()),
                     url: Err("no value supplied for url".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -599,7 +606,7 @@ without listing values.
             }
             pub fn created<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created = value
@@ -647,9 +654,7 @@ without listing values.
             }
             pub fn inputs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
                 T::Error: ::std::fmt::Display,
             {
                 self.inputs = value
@@ -711,7 +716,7 @@ without listing values.
             }
             pub fn modified<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.modified = value
@@ -797,6 +802,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Credential> for super::Credential {
             type Error = super::error::ConversionError;
@@ -821,6 +838,7 @@ without listing values.
                     summary_fields: value.summary_fields?,
                     type_: value.type_?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -844,6 +862,7 @@ without listing values.
                     summary_fields: Ok(value.summary_fields),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -92,14 +92,14 @@ impl ClientBuilder {
         self.config = self.config.base_url(url);
         self
     }
-    /// Set the server variable `host` of `https://{host}{basePath}` (default `awx.example.com`).
+    /// Set the server variable `host` of `https://{host}{basePath}` (default `awx.example.com`; part of the host; `host:port` and `[IPv6]` literals are accepted).
     ///
     /// Your controller's host name (optionally with `:port`), e.g. the AWX / Tower server or the AAP platform gateway.
     pub fn host(mut self, value: impl Into<String>) -> Self {
         self.config = self.config.server_variable("host", value);
         self
     }
-    /// Set the server variable `basePath` of `https://{host}{basePath}` (default `/api/v2`).
+    /// Set the server variable `basePath` of `https://{host}{basePath}` (default `/api/v2`; part of the host; `host:port` and `[IPv6]` literals are accepted).
     ///
     /// API prefix. `/api/v2` when talking to AWX, Tower or a controller directly; `/api/controller/v2` when going through the AAP 2.5+ platform gateway, which routes the controller API under that prefix.
     ///

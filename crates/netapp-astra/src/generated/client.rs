@@ -67,7 +67,7 @@ used for credential rotation. Absent when not set.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub valid_from_timestamp: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
+            ::credential_clients_runtime::Timestamp,
         >,
         /**End of the credential's validity window (ISO-8601, UTC with `Z`),
 used for credential rotation. Absent when not set.
@@ -77,10 +77,12 @@ used for credential rotation. Absent when not set.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub valid_until_timestamp: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
+            ::credential_clients_runtime::Timestamp,
         >,
         ///Version of the credential resource schema (`1.1` today, `1.0` for the older form).
         pub version: ::credential_clients_runtime::OpenEnum<CredentialVersion>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Credential {
         pub fn builder() -> builder::Credential {
@@ -501,6 +503,8 @@ it; when absent the credential is valid (`"true"` is the default).
         pub name: ::std::string::String,
         ///Why the query parameter is invalid.
         pub reason: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl InvalidParam {
         pub fn builder() -> builder::InvalidParam {
@@ -545,6 +549,8 @@ bodies (`detail`).
         ///URL identifying the problem type, e.g. `https://astra.netapp.io/problems/2`.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl ProblemDetails {
         pub fn builder() -> builder::ProblemDetails {
@@ -565,6 +571,8 @@ bodies (`detail`).
         pub name: ::std::string::String,
         ///Label value.
         pub value: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl TypeAstraLabel {
         pub fn builder() -> builder::TypeAstraLabel {
@@ -592,7 +600,7 @@ absent.
         pub created_by: ::std::string::String,
         ///When the resource was created (ISO-8601, UTC with `Z`).
         #[serde(rename = "creationTimestamp")]
-        pub creation_timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub creation_timestamp: ::credential_clients_runtime::Timestamp,
         /**Labels attached to the resource (may be empty). Astra sets
 read-only labels under `astra.netapp.io/labels/read-only/` such as
 `credType`, `cloudName`, `clusterID` and `clusterName`.
@@ -600,13 +608,15 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
         pub labels: ::std::vec::Vec<TypeAstraLabel>,
         ///When the resource was last modified (ISO-8601, UTC with `Z`).
         #[serde(rename = "modificationTimestamp")]
-        pub modification_timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub modification_timestamp: ::credential_clients_runtime::Timestamp,
         ///ID (UUID) of the user or service that last modified the resource; often absent.
         #[serde(
             rename = "modifiedBy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub modified_by: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl TypeAstraMetadata {
         pub fn builder() -> builder::TypeAstraMetadata {
@@ -640,15 +650,19 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 ::std::string::String,
             >,
             valid_from_timestamp: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             valid_until_timestamp: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             version: ::std::result::Result<
                 ::credential_clients_runtime::OpenEnum<super::CredentialVersion>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
         }
@@ -664,6 +678,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     valid_from_timestamp: Ok(Default::default()),
                     valid_until_timestamp: Ok(Default::default()),
                     version: Err("no value supplied for version".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -751,7 +766,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
             pub fn valid_from_timestamp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -767,7 +782,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
             pub fn valid_until_timestamp<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -794,6 +809,18 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Credential> for super::Credential {
             type Error = super::error::ConversionError;
@@ -810,6 +837,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     valid_from_timestamp: value.valid_from_timestamp?,
                     valid_until_timestamp: value.valid_until_timestamp?,
                     version: value.version?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -825,6 +853,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     valid_from_timestamp: Ok(value.valid_from_timestamp),
                     valid_until_timestamp: Ok(value.valid_until_timestamp),
                     version: Ok(value.version),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -832,12 +861,17 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
         pub struct InvalidParam {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for InvalidParam {
             fn default() -> Self {
                 Self {
                     name: Err("no value supplied for name".to_string()),
                     reason: Err("no value supplied for reason".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -866,6 +900,18 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<InvalidParam> for super::InvalidParam {
             type Error = super::error::ConversionError;
@@ -875,6 +921,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 Ok(Self {
                     name: value.name?,
                     reason: value.reason?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -883,6 +930,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 Self {
                     name: Ok(value.name),
                     reason: Ok(value.reason),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -900,6 +948,10 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             title: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ProblemDetails {
             fn default() -> Self {
@@ -910,6 +962,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     status: Err("no value supplied for status".to_string()),
                     title: Err("no value supplied for title".to_string()),
                     type_: Err("no value supplied for type_".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -990,6 +1043,18 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ProblemDetails> for super::ProblemDetails {
             type Error = super::error::ConversionError;
@@ -1003,6 +1068,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     status: value.status?,
                     title: value.title?,
                     type_: value.type_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1015,6 +1081,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     status: Ok(value.status),
                     title: Ok(value.title),
                     type_: Ok(value.type_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1022,12 +1089,17 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
         pub struct TypeAstraLabel {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for TypeAstraLabel {
             fn default() -> Self {
                 Self {
                     name: Err("no value supplied for name".to_string()),
                     value: Err("no value supplied for value".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1056,6 +1128,18 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<TypeAstraLabel> for super::TypeAstraLabel {
             type Error = super::error::ConversionError;
@@ -1065,6 +1149,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 Ok(Self {
                     name: value.name?,
                     value: value.value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1073,6 +1158,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 Self {
                     name: Ok(value.name),
                     value: Ok(value.value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1083,7 +1169,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 ::std::string::String,
             >,
             creation_timestamp: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
             >,
             labels: ::std::result::Result<
@@ -1091,11 +1177,15 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 ::std::string::String,
             >,
             modification_timestamp: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
             >,
             modified_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
         }
@@ -1111,6 +1201,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                         "no value supplied for modification_timestamp".to_string(),
                     ),
                     modified_by: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1129,7 +1220,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
             }
             pub fn creation_timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.creation_timestamp = value
@@ -1155,7 +1246,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
             }
             pub fn modification_timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.modification_timestamp = value
@@ -1179,6 +1270,18 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<TypeAstraMetadata> for super::TypeAstraMetadata {
             type Error = super::error::ConversionError;
@@ -1191,6 +1294,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     labels: value.labels?,
                     modification_timestamp: value.modification_timestamp?,
                     modified_by: value.modified_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1202,6 +1306,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                     labels: Ok(value.labels),
                     modification_timestamp: Ok(value.modification_timestamp),
                     modified_by: Ok(value.modified_by),
+                    extra: Ok(value.extra),
                 }
             }
         }

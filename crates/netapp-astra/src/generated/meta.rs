@@ -86,7 +86,7 @@ impl ClientBuilder {
         self.config = self.config.base_url(url);
         self
     }
-    /// Set the server variable `host` of `https://{host}` (default `astra.netapp.io`).
+    /// Set the server variable `host` of `https://{host}` (default `astra.netapp.io`; part of the host; `host:port` and `[IPv6]` literals are accepted).
     ///
     /// Host name of the Astra Control instance: `astra.netapp.io` for Astra
     /// Control Service, or the Astra Control Center FQDN (for example

@@ -75,17 +75,13 @@ omitted or null.
             rename = "timeCreated",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub time_created: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub time_created: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///When the credential was last updated, as an RFC 3339 timestamp. May be omitted or null for a credential never updated.
         #[serde(
             rename = "timeUpdated",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub time_updated: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub time_updated: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         /**The kind of credential stored. Matches `credentialDetails.credentialType`.
 New kinds may appear; keep unknown values.
 */
@@ -99,6 +95,8 @@ New kinds may appear; keep unknown values.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Credential {
         pub fn builder() -> builder::Credential {
@@ -280,7 +278,6 @@ required here (a body without them is still the typed error).
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -313,6 +310,8 @@ required here (a body without them is still the typed error).
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub original_message_template: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Error {
         pub fn builder() -> builder::Error {
@@ -536,6 +535,8 @@ required here (a body without them is still the typed error).
         ///The secret value itself (1 character to 1 MB per Oracle's SDK). Never log it.
         #[serde(rename = "secretValue")]
         pub secret_value: ::credential_clients_runtime::Secret,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl SecretPair {
         pub fn builder() -> builder::SecretPair {
@@ -558,6 +559,8 @@ required here (a body without them is still the typed error).
         ///The secret key/value pairs held by the credential.
         #[serde(rename = "secretTokenPair")]
         pub secret_token_pair: ::std::vec::Vec<SecretPair>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl SecretTokenCredentialDetails {
         pub fn builder() -> builder::SecretTokenCredentialDetails {
@@ -647,6 +650,8 @@ user (for example as the `runAs` identity of scheduled jobs).
         ///The OCID of the IAM user the API key belongs to.
         #[serde(rename = "userId")]
         pub user_id: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl ServiceAccountCredentialDetails {
         pub fn builder() -> builder::ServiceAccountCredentialDetails {
@@ -723,6 +728,8 @@ user (for example as the `runAs` identity of scheduled jobs).
         ///The OCID of the OCI Vault secret that holds the credential material.
         #[serde(rename = "secretId")]
         pub secret_id: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl VaultReferenceCredentialDetails {
         pub fn builder() -> builder::VaultReferenceCredentialDetails {
@@ -819,11 +826,11 @@ user (for example as the `runAs` identity of scheduled jobs).
                 ::std::string::String,
             >,
             time_created: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             time_updated: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -834,6 +841,10 @@ user (for example as the `runAs` identity of scheduled jobs).
             >,
             updated_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
         }
@@ -851,6 +862,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     time_updated: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     updated_by: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -960,7 +972,7 @@ user (for example as the `runAs` identity of scheduled jobs).
             pub fn time_created<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -974,7 +986,7 @@ user (for example as the `runAs` identity of scheduled jobs).
             pub fn time_updated<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1013,6 +1025,18 @@ user (for example as the `runAs` identity of scheduled jobs).
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Credential> for super::Credential {
             type Error = super::error::ConversionError;
@@ -1031,6 +1055,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     time_updated: value.time_updated?,
                     type_: value.type_?,
                     updated_by: value.updated_by?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1048,6 +1073,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     time_updated: Ok(value.time_updated),
                     type_: Ok(value.type_),
                     updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1076,6 +1102,10 @@ user (for example as the `runAs` identity of scheduled jobs).
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Error {
             fn default() -> Self {
@@ -1085,6 +1115,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     message_arguments: Ok(Default::default()),
                     original_message: Ok(Default::default()),
                     original_message_template: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1160,6 +1191,18 @@ user (for example as the `runAs` identity of scheduled jobs).
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
@@ -1172,6 +1215,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     message_arguments: value.message_arguments?,
                     original_message: value.original_message?,
                     original_message_template: value.original_message_template?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1183,6 +1227,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     message_arguments: Ok(value.message_arguments),
                     original_message: Ok(value.original_message),
                     original_message_template: Ok(value.original_message_template),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1196,12 +1241,17 @@ user (for example as the `runAs` identity of scheduled jobs).
                 ::credential_clients_runtime::Secret,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SecretPair {
             fn default() -> Self {
                 Self {
                     secret_key: Err("no value supplied for secret_key".to_string()),
                     secret_value: Err("no value supplied for secret_value".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1230,6 +1280,18 @@ user (for example as the `runAs` identity of scheduled jobs).
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SecretPair> for super::SecretPair {
             type Error = super::error::ConversionError;
@@ -1239,6 +1301,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                 Ok(Self {
                     secret_key: value.secret_key?,
                     secret_value: value.secret_value?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1247,6 +1310,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                 Self {
                     secret_key: Ok(value.secret_key),
                     secret_value: Ok(value.secret_value),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1260,6 +1324,10 @@ user (for example as the `runAs` identity of scheduled jobs).
                 ::std::vec::Vec<super::SecretPair>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SecretTokenCredentialDetails {
             fn default() -> Self {
@@ -1270,6 +1338,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     secret_token_pair: Err(
                         "no value supplied for secret_token_pair".to_string(),
                     ),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1304,6 +1373,18 @@ user (for example as the `runAs` identity of scheduled jobs).
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SecretTokenCredentialDetails>
         for super::SecretTokenCredentialDetails {
@@ -1314,6 +1395,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                 Ok(Self {
                     credential_type: value.credential_type?,
                     secret_token_pair: value.secret_token_pair?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1323,6 +1405,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                 Self {
                     credential_type: Ok(value.credential_type),
                     secret_token_pair: Ok(value.secret_token_pair),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1344,6 +1427,10 @@ user (for example as the `runAs` identity of scheduled jobs).
             region: ::std::result::Result<::std::string::String, ::std::string::String>,
             tenancy: ::std::result::Result<::std::string::String, ::std::string::String>,
             user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ServiceAccountCredentialDetails {
             fn default() -> Self {
@@ -1357,6 +1444,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     region: Err("no value supplied for region".to_string()),
                     tenancy: Err("no value supplied for tenancy".to_string()),
                     user_id: Err("no value supplied for user_id".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1449,6 +1537,18 @@ user (for example as the `runAs` identity of scheduled jobs).
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ServiceAccountCredentialDetails>
         for super::ServiceAccountCredentialDetails {
@@ -1464,6 +1564,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     region: value.region?,
                     tenancy: value.tenancy?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1478,6 +1579,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     region: Ok(value.region),
                     tenancy: Ok(value.tenancy),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1491,6 +1593,10 @@ user (for example as the `runAs` identity of scheduled jobs).
                 ::std::string::String,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for VaultReferenceCredentialDetails {
             fn default() -> Self {
@@ -1499,6 +1605,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                         "no value supplied for credential_type".to_string(),
                     ),
                     secret_id: Err("no value supplied for secret_id".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1531,6 +1638,18 @@ user (for example as the `runAs` identity of scheduled jobs).
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<VaultReferenceCredentialDetails>
         for super::VaultReferenceCredentialDetails {
@@ -1541,6 +1660,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                 Ok(Self {
                     credential_type: value.credential_type?,
                     secret_id: value.secret_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1550,6 +1670,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                 Self {
                     credential_type: Ok(value.credential_type),
                     secret_id: Ok(value.secret_id),
+                    extra: Ok(value.extra),
                 }
             }
         }

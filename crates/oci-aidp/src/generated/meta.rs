@@ -118,7 +118,7 @@ impl ClientBuilder {
         self.config = self.config.base_url(url);
         self
     }
-    /// Set the server variable `region` of `https://aidp.{region}.oci.oraclecloud.com` (default `us-ashburn-1`).
+    /// Set the server variable `region` of `https://aidp.{region}.oci.oraclecloud.com` (default `us-ashburn-1`; part of the host; `host:port` and `[IPv6]` literals are accepted).
     ///
     /// OCI region identifier of the region that hosts the AI Data Platform
     /// instance, e.g. `us-ashburn-1`, `us-phoenix-1`, `eu-frankfurt-1`.
@@ -135,8 +135,8 @@ impl ClientBuilder {
     }
     /// Load the API key, user, tenancy, fingerprint and region from an
     /// OCI config file profile (`~/.oci/config`, `DEFAULT`). The
-    /// profile's region becomes the `region` server variable unless
-    /// one was set explicitly.
+    /// profile's region fills the spec's region variable unless one
+    /// was set explicitly.
     pub fn oci_config_file(
         mut self,
         path: impl AsRef<::std::path::Path>,

@@ -42,7 +42,7 @@ credentials.
             ::credential_clients_runtime::OpenEnum<CredentialAwsAuthenticationType>,
         >,
         ///When the credential was created (ISO 8601).
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub created_at: ::credential_clients_runtime::Timestamp,
         ///Free-text description of the credential; an empty string when none was set.
         pub description: ::std::string::String,
         /**ID of the folder the credential is filed in; `null` when it is not
@@ -56,7 +56,7 @@ in a folder (the common case in real responses).
 credential (for example a base URL or account domain). Values can
 be of any JSON type.
 */
-        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub metadata: credential_clients_runtime::Extra,
         pub mode: ::credential_clients_runtime::OpenEnum<CredentialMode>,
         ///Display name of the credential.
         pub name: ::std::string::String,
@@ -77,13 +77,15 @@ be of any JSON type.
         ///Whether a separate test credential is enabled for use in test mode.
         pub test_credential_enabled: bool,
         ///When the credential was last updated (ISO 8601).
-        pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub updated_at: ::credential_clients_runtime::Timestamp,
         /**Whether the AWS credential uses the team-scoped static external ID.
 Listed on the vendor page but omitted by real GET responses, so
 optional.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_static_external_id: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Credential {
         pub fn builder() -> builder::Credential {
@@ -241,7 +243,6 @@ shows which of its fields are always present, so all are optional.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -258,6 +259,8 @@ shows which of its fields are always present, so all are optional.
         ///ID of the owning user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<i64>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl CredentialOwner {
         pub fn builder() -> builder::CredentialOwner {
@@ -270,7 +273,6 @@ shows which of its fields are always present, so all are optional.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -278,6 +280,8 @@ shows which of its fields are always present, so all are optional.
         ///The errors that occurred.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<ErrorMessage>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl ErrorEnvelope {
         pub fn builder() -> builder::ErrorEnvelope {
@@ -338,7 +342,6 @@ Union of an object and a string, so it has no single `type`.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -349,6 +352,8 @@ Union of an object and a string, so it has no single `type`.
         ///Short error message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl ErrorMessage {
         pub fn builder() -> builder::ErrorMessage {
@@ -550,17 +555,18 @@ optional and nullable.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TestCredentialInner {
         ///When the test credential was created (ISO 8601).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub created_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///When the test credential was last updated (ISO 8601).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        pub updated_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl TestCredentialInner {
         pub fn builder() -> builder::TestCredentialInner {
@@ -588,7 +594,7 @@ optional and nullable.
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -601,7 +607,7 @@ optional and nullable.
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
             metadata: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
             mode: ::std::result::Result<
@@ -633,11 +639,15 @@ optional and nullable.
             >,
             test_credential_enabled: ::std::result::Result<bool, ::std::string::String>,
             updated_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
+                ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
             >,
             use_static_external_id: ::std::result::Result<
                 ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
         }
@@ -674,6 +684,7 @@ optional and nullable.
                     ),
                     updated_at: Err("no value supplied for updated_at".to_string()),
                     use_static_external_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -726,7 +737,7 @@ optional and nullable.
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -772,9 +783,7 @@ optional and nullable.
             }
             pub fn metadata<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
@@ -922,7 +931,7 @@ optional and nullable.
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -943,6 +952,18 @@ optional and nullable.
                         format!(
                             "error converting supplied value for use_static_external_id: {e}"
                         )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -973,6 +994,7 @@ optional and nullable.
                     test_credential_enabled: value.test_credential_enabled?,
                     updated_at: value.updated_at?,
                     use_static_external_id: value.use_static_external_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -999,6 +1021,7 @@ optional and nullable.
                     test_credential_enabled: Ok(value.test_credential_enabled),
                     updated_at: Ok(value.updated_at),
                     use_static_external_id: Ok(value.use_static_external_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1020,6 +1043,10 @@ optional and nullable.
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CredentialOwner {
             fn default() -> Self {
@@ -1028,6 +1055,7 @@ optional and nullable.
                     first_name: Ok(Default::default()),
                     last_name: Ok(Default::default()),
                     user_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1080,6 +1108,18 @@ optional and nullable.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CredentialOwner> for super::CredentialOwner {
             type Error = super::error::ConversionError;
@@ -1091,6 +1131,7 @@ optional and nullable.
                     first_name: value.first_name?,
                     last_name: value.last_name?,
                     user_id: value.user_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1101,6 +1142,7 @@ optional and nullable.
                     first_name: Ok(value.first_name),
                     last_name: Ok(value.last_name),
                     user_id: Ok(value.user_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1110,11 +1152,16 @@ optional and nullable.
                 ::std::vec::Vec<super::ErrorMessage>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorEnvelope {
             fn default() -> Self {
                 Self {
                     errors: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1131,18 +1178,36 @@ optional and nullable.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorEnvelope> for super::ErrorEnvelope {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ErrorEnvelope,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { errors: value.errors? })
+                Ok(Self {
+                    errors: value.errors?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::ErrorEnvelope> for ErrorEnvelope {
             fn from(value: super::ErrorEnvelope) -> Self {
-                Self { errors: Ok(value.errors) }
+                Self {
+                    errors: Ok(value.errors),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -1155,12 +1220,17 @@ optional and nullable.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorMessage {
             fn default() -> Self {
                 Self {
                     details: Ok(Default::default()),
                     message: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1189,6 +1259,18 @@ optional and nullable.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorMessage> for super::ErrorMessage {
             type Error = super::error::ConversionError;
@@ -1198,6 +1280,7 @@ optional and nullable.
                 Ok(Self {
                     details: value.details?,
                     message: value.message?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1206,17 +1289,22 @@ optional and nullable.
                 Self {
                     details: Ok(value.details),
                     message: Ok(value.message),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct TestCredentialInner {
             created_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
                 ::std::string::String,
             >,
         }
@@ -1225,6 +1313,7 @@ optional and nullable.
                 Self {
                     created_at: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1232,7 +1321,7 @@ optional and nullable.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1246,7 +1335,7 @@ optional and nullable.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1254,6 +1343,18 @@ optional and nullable.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
                     });
                 self
             }
@@ -1267,6 +1368,7 @@ optional and nullable.
                 Ok(Self {
                     created_at: value.created_at?,
                     updated_at: value.updated_at?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1275,6 +1377,7 @@ optional and nullable.
                 Self {
                     created_at: Ok(value.created_at),
                     updated_at: Ok(value.updated_at),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -92,7 +92,7 @@ impl ClientBuilder {
         self.config = self.config.base_url(url);
         self
     }
-    /// Set the server variable `tenant` of `https://{tenant}.tines.com` (default `your-tenant`).
+    /// Set the server variable `tenant` of `https://{tenant}.tines.com` (default `your-tenant`; part of the host; `host:port` and `[IPv6]` literals are accepted).
     ///
     /// The tenant's sub-domain of tines.com, e.g. `adjective-noun-1234`, as
     /// shown in the browser address bar when using the Tines UI. Tenants on
@@ -106,7 +106,7 @@ impl ClientBuilder {
         self.config = self.config.auth(rt::Auth::Bearer(token.into()));
         self
     }
-    /// Authenticate with the `X-User-Token` header (security scheme `userToken`).
+    /// Authenticate with the `X-User-Token: <key>` header (security scheme `userToken`).
     pub fn user_token(mut self, key: impl Into<rt::Secret>) -> Self {
         self.config = self
             .config
