@@ -457,7 +457,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ErrorDetail {
-        ///Human-readable reason (string), or for request validation errors the list of validation problems.
+        ///Human-readable reason (string); for request validation errors the list of validation problems; any other JSON object a server puts in FastAPI's `detail`.
         pub detail: ErrorDetailDetail,
         ///Permission the caller lacks, e.g. `clusters.write`; sent only with `detail: permission_denied` on RBAC 403 responses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -471,7 +471,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Human-readable reason (string), or for request validation errors the list of validation problems.
+    ///Human-readable reason (string); for request validation errors the list of validation problems; any other JSON object a server puts in FastAPI's `detail`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
