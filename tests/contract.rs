@@ -1804,7 +1804,10 @@ mod vendor_truth {
             Some(&[58, 214][..])
         );
         let out = reserialized(&*cred);
-        assert_eq!(out["credential_notification_recipient_user_ids"], json!([58, 214]));
+        assert_eq!(
+            out["credential_notification_recipient_user_ids"],
+            json!([58, 214])
+        );
         assert_eq!(
             CredentialSummary::from(&*cred).expires.as_deref(),
             Some("2025-11-30T00:00:00Z")
@@ -1933,7 +1936,11 @@ mod vendor_truth {
             ["credentialDetails.secretTokenPair[1].secretValue"]
         );
         let out = reserialized(&*cred);
-        assert!(out["credentialDetails"]["secretTokenPair"][0].get("secretValue").is_none());
+        assert!(
+            out["credentialDetails"]["secretTokenPair"][0]
+                .get("secretValue")
+                .is_none()
+        );
 
         let cred = parse_ok(
             json!({
