@@ -1529,16 +1529,24 @@ credential but never contains its secret value. With
 `include_references=true` the server also returns the IDs of the
 stories and actions that use the credential.
 
+No real Tines error body has been published: the error statuses and
+shapes below follow the vendor pages and the go-sdk's decoding
+(`getErrorMessages`: an `errors` envelope, a bare array, or plain
+text). Tines documents no 403 although access is team- and
+role-based; a 403, if sent, reaches clients as an unexpected
+response.
+
 
 Sends a `GET` request to `/api/v1/user_credentials/{credential_id}`
 
 Arguments:
 - `credential_id`: The numeric ID of the credential to retrieve.
 - `include_references`: Set to `true` to have the response also list the IDs of the stories
-and actions that reference this credential. The vendor does not
-document the names or shape of the added fields, so they are not
-modelled here and arrive as additional (unknown) properties of the
-credential. Defaults to `false` when omitted.
+and actions that reference this credential (confirmed by Tines'
+changelog entry "Include references in the Credentials API"). The
+vendor does not document the names or shape of the added fields,
+so they are not modelled here and arrive as additional (unknown)
+properties of the credential. Defaults to `false` when omitted.
 
 ```ignore
 let response = client.get_credential()
