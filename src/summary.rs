@@ -47,7 +47,7 @@ pub struct CredentialSummary {
     /// When it was last changed.
     pub updated: Option<String>,
     /// When it stops being valid, where the vendor has such a field (Astra
-    /// `validUntilTimestamp`).
+    /// `validUntilTimestamp`, Tines `expires_at`).
     pub expires: Option<String>,
     /// JSON paths (wire names) of the fields of this response that carried
     /// secret material, e.g. `secret_access_key` or
@@ -182,6 +182,11 @@ impl From<&crate::ankra::types::Credential> for CredentialSummary {
             secret_if_set("token", c.token.as_ref()),
             secret_if_set("secret_access_key", c.secret_access_key.as_ref()),
             secret_if_set("access_token", c.access_token.as_ref()),
+            secret_if_set("api_token", c.api_token.as_ref()),
+            secret_if_set("application_secret", c.application_secret.as_ref()),
+            secret_if_set("consumer_key", c.consumer_key.as_ref()),
+            secret_if_set("token_secret", c.token_secret.as_ref()),
+            secret_if_set("private_key", c.private_key.as_ref()),
         ];
         s.with_secrets(secrets.into_iter().flatten().collect())
     }
@@ -216,8 +221,12 @@ impl From<&crate::netapp_astra::types::Credential> for CredentialSummary {
     fn from(c: &crate::netapp_astra::types::Credential) -> Self {
         let mut s = Self::new("netapp-astra", &c.id, c.name.clone());
         s.kind = c.key_type.as_ref().map(ToString::to_string);
-        s.created = Some(fmt_time!(c.metadata.creation_timestamp));
-        s.updated = Some(fmt_time!(c.metadata.modification_timestamp));
+        s.created = c.metadata.creation_timestamp.as_ref().map(|t| fmt_time!(t));
+        s.updated = c
+            .metadata
+            .modification_timestamp
+            .as_ref()
+            .map(|t| fmt_time!(t));
         s.expires = c.valid_until_timestamp.as_ref().map(|t| fmt_time!(t));
         s
     }
@@ -240,7 +249,7 @@ impl From<&crate::oci_aidp::types::Credential> for CredentialSummary {
                 for (i, pair) in d.secret_token_pair.iter().enumerate() {
                     secrets.extend(secret_if_set(
                         &format!("credentialDetails.secretTokenPair[{i}].secretValue"),
-                        Some(&pair.secret_value),
+                        pair.secret_value.as_ref(),
                     ));
                 }
             }
@@ -248,7 +257,7 @@ impl From<&crate::oci_aidp::types::Credential> for CredentialSummary {
                 details_kind = Some(d.credential_type.to_string());
                 secrets.extend(secret_if_set(
                     "credentialDetails.privateKey",
-                    Some(&d.private_key),
+                    d.private_key.as_ref(),
                 ));
             }
             Some(OpenUnion::Known(CredentialDetails::VaultReferenceCredentialDetails(d))) => {
@@ -274,12 +283,13 @@ impl From<&crate::oci_aidp::types::Credential> for CredentialSummary {
 #[cfg(feature = "tines")]
 impl From<&crate::tines::types::Credential> for CredentialSummary {
     /// Tines never returns a credential's secret value, so a Tines summary
-    /// has no secret fields.
+    /// has no secret fields; `expires` is `expires_at`.
     fn from(c: &crate::tines::types::Credential) -> Self {
         let mut s = Self::new("tines", c.id, c.name.clone());
         s.kind = Some(c.mode.to_string());
         s.created = Some(fmt_time!(c.created_at));
         s.updated = Some(fmt_time!(c.updated_at));
+        s.expires = c.expires_at.as_ref().map(|t| fmt_time!(t));
         s
     }
 }

@@ -116,7 +116,7 @@ fn help_documents_exit_codes_and_environment() {
             "AWX_TOKEN, AWX_USERNAME, AWX_PASSWORD",
             "TINES_TENANT, TINES_API_KEY",
             "ASTRA_HOST, ASTRA_API_TOKEN",
-            "OCI_REGION, OCI_CONFIG_FILE, OCI_PROFILE",
+            "OCI_REGION, OCI_SECOND_LEVEL_DOMAIN, OCI_CONFIG_FILE, OCI_PROFILE",
             "OCI_BASE_URL",
         ] {
             assert!(text.contains(needle), "{flag}: {needle}\n{text}");
@@ -139,7 +139,12 @@ fn get_help_shows_provider_parameters() {
         ),
         (
             "oci-aidp",
-            &["--ai-data-platform-id", "--region", "--oci-profile"],
+            &[
+                "--ai-data-platform-id",
+                "--region",
+                "--second-level-domain",
+                "--oci-profile",
+            ],
         ),
         (
             "tines",

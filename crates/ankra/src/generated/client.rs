@@ -9,7 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///One organisation credential. The reference page marks `provider`, `organisation_id`, `system`, `available`, `clusters`, `operations`, `created_at` and `updated_at` as required, but the official CLI decodes this endpoint into a shape without several of them, so only `id` and `name` are required here. Servers add fields over time; unknown fields are kept.
+    ///One organisation credential. The reference page marks `provider`, `organisation_id`, `system`, `available`, `clusters`, `operations`, `created_at` and `updated_at` as required. No real body of this endpoint has been published to confirm that, and the official CLI's `CredentialDetail` (a stale subset; Go ignores undeclared keys) proves neither presence nor absence, so only `id` and `name` are required here: requiring less cannot break a real response. Servers add fields over time; unknown fields are kept. Secrets: the page lists `token`, `secret_access_key` and `access_token`. The CLI's create requests carry further secrets (`api_token` for Hetzner, DigitalOcean and UpCloud; `application_secret` and `consumer_key` for OVH; `token_secret` for Proxmox; `private_key` for SSH keys). Whether GET returns any of them is not confirmed (Ankra's docs say secret values "stay masked or in the platform's secret store"); they are modelled as optional, nullable secrets so that they never print if a server does send them.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -25,13 +25,24 @@ pub mod types {
         ///Access token for Git hosts such as GitLab. Secret material; null when not applicable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_token: ::std::option::Option<::credential_clients_runtime::Secret>,
-        ///Whether the credential can currently be used. Documented as required; the CLI's shape does not include it.
+        ///API token of Hetzner, DigitalOcean or UpCloud credentials. Not on the reference page: a field of the CLI's create requests; whether GET returns it is not confirmed. Secret material.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub api_token: ::std::option::Option<::credential_clients_runtime::Secret>,
+        ///OVH application secret. Not on the reference page: a field of the CLI's create requests; whether GET returns it is not confirmed. Secret material.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application_secret: ::std::option::Option<
+            ::credential_clients_runtime::Secret,
+        >,
+        ///Whether the credential can currently be used. Documented as required (and carried by the CLI's list item); optional here because no real GET body confirms it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub available: ::std::option::Option<bool>,
-        ///Clusters that use this credential. Documented as required; the CLI's shape does not include it, and servers may send `null`.
+        ///Clusters that use this credential. Documented as required; no real GET body confirms it, so it is optional, and `null` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clusters: ::std::option::Option<::std::vec::Vec<CredentialClusterInfo>>,
-        ///When the credential was created.
+        ///OVH consumer key. Not on the reference page: a field of the CLI's create requests; whether GET returns it is not confirmed. Secret material.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub consumer_key: ::std::option::Option<::credential_clients_runtime::Secret>,
+        ///When the credential was created. Documented as `date-time` (RFC 3339, page example `2023-11-07T05:31:56Z`). The server is FastAPI / pydantic, which writes a timestamp without a zone offset (`2024-03-11T14:05:02.123456`) when the stored value is naive; the CLI parses RFC 3339 and falls back to the raw text (`cmd/cluster.go`), so that form is not ruled out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///Free-text description of the credential. Not on the reference page; decoded by the official CLI.
@@ -47,7 +58,7 @@ pub mod types {
         pub installation_id: ::std::option::Option<CredentialInstallationId>,
         ///Display name of the credential, unique within the organisation.
         pub name: ::std::string::String,
-        ///Operations run with this credential. Documented as required; the CLI's shape does not include it, and servers may send `null`.
+        ///Operations run with this credential. Documented as required; no real GET body confirms it, so it is optional, and `null` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub operations: ::std::option::Option<::std::vec::Vec<CredentialOperationInfo>>,
         ///Organisation that owns the credential. Documented as required.
@@ -56,7 +67,10 @@ pub mod types {
         ///Owner (user or organisation) of the Git repository or App installation. Not on the reference page; decoded by the official CLI.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<::std::string::String>,
-        ///Provider the credential authenticates against. Documented as a plain string; the values below are the ones the documentation uses. Further values (the CLI's tests use `github`) may appear.
+        ///Private key of an SSH-key credential. Not on the reference page: a field of the CLI's create requests; whether GET returns it is not confirmed. Secret material.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub private_key: ::std::option::Option<::credential_clients_runtime::Secret>,
+        ///Provider the credential authenticates against. Documented as a plain string. Known values: those of the credential docs (`aws`, `azure`, `digitalocean`, `gcp`, `git`, `hetzner`, `morpheus`, `ovh`, `proxmox`) and those Ankra's CLI uses: `upcloud` (`internal/client/upcloud_credentials_test.go`, the `credentials upcloud` commands), `ssh-key` (`proxmox_credentials_test.go`, `morpheus_credentials_test.go`), `github` (`credentials_test.go`) and `gitlab` (`cmd/e2e_test.go`). Ankra's docs (platform/credentials.mdx) also list Scaleway and Registry credentials, whose wire values are not confirmed (the CLI calls the cloud `scaleway` in its cluster commands), so they are not listed. Further values appear over time and are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provider: ::std::option::Option<
             ::credential_clients_runtime::OpenEnum<CredentialProvider>,
@@ -72,13 +86,16 @@ pub mod types {
         pub secret_access_key: ::std::option::Option<
             ::credential_clients_runtime::Secret,
         >,
-        ///True for credentials managed by the Ankra platform itself rather than created by a user. Documented as required; the CLI's shape does not include it.
+        ///True for credentials managed by the Ankra platform itself rather than created by a user. Documented as required (and carried by the CLI's list item); optional here because no real GET body confirms it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub system: ::std::option::Option<bool>,
         ///Secret API token of the provider (for example Hetzner or DigitalOcean). Secret material; null when not applicable.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub token: ::std::option::Option<::credential_clients_runtime::Secret>,
-        ///When the credential was last changed. Documented as required and non-null; the CLI treats it as optional and nullable, and the CLI's detail shape omits it.
+        ///Proxmox API token secret. Not on the reference page: a field of the CLI's create requests; whether GET returns it is not confirmed. Secret material.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_secret: ::std::option::Option<::credential_clients_runtime::Secret>,
+        ///When the credential was last changed. Documented as required and non-null; the CLI's list item treats it as optional and nullable (`*string`, `omitempty`). Same format as `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///Username paired with the secret, when the provider uses one.
@@ -102,12 +119,12 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct CredentialClusterInfo {
-        ///When the cluster was added to Ankra.
+        ///When the cluster was added to Ankra. Same format as the credential's `created_at` (RFC 3339 documented; a naive FastAPI timestamp without offset is not ruled out).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         ///Unique identifier of the cluster.
         pub id: ::uuid::Uuid,
-        ///How the cluster is managed by Ankra. Only `imported` is documented; other kinds may appear.
+        ///How the cluster is managed by Ankra: `imported`, or the provider of a cluster Ankra provisioned. Only `imported` is documented; the CLI handles the provisioned kinds `hetzner`, `ovh`, `upcloud`, `digitalocean`, `proxmox` and `morpheus` (`cmd/cluster_node_group.go`, `cmd/cluster_power_schedule_test.go`). Other kinds (Scaleway clusters exist) are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kind: ::std::option::Option<
             ::credential_clients_runtime::OpenEnum<CredentialClusterInfoKind>,
@@ -122,7 +139,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///How the cluster is managed by Ankra. Only `imported` is documented; other kinds may appear.
+    ///How the cluster is managed by Ankra: `imported`, or the provider of a cluster Ankra provisioned. Only `imported` is documented; the CLI handles the provisioned kinds `hetzner`, `ovh`, `upcloud`, `digitalocean`, `proxmox` and `morpheus` (`cmd/cluster_node_group.go`, `cmd/cluster_power_schedule_test.go`). Other kinds (Scaleway clusters exist) are kept.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -139,11 +156,29 @@ pub mod types {
     pub enum CredentialClusterInfoKind {
         #[serde(rename = "imported")]
         Imported,
+        #[serde(rename = "digitalocean")]
+        Digitalocean,
+        #[serde(rename = "hetzner")]
+        Hetzner,
+        #[serde(rename = "morpheus")]
+        Morpheus,
+        #[serde(rename = "ovh")]
+        Ovh,
+        #[serde(rename = "proxmox")]
+        Proxmox,
+        #[serde(rename = "upcloud")]
+        Upcloud,
     }
     impl ::std::fmt::Display for CredentialClusterInfoKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Imported => f.write_str("imported"),
+                Self::Digitalocean => f.write_str("digitalocean"),
+                Self::Hetzner => f.write_str("hetzner"),
+                Self::Morpheus => f.write_str("morpheus"),
+                Self::Ovh => f.write_str("ovh"),
+                Self::Proxmox => f.write_str("proxmox"),
+                Self::Upcloud => f.write_str("upcloud"),
             }
         }
     }
@@ -154,6 +189,12 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "imported" => Ok(Self::Imported),
+                "digitalocean" => Ok(Self::Digitalocean),
+                "hetzner" => Ok(Self::Hetzner),
+                "morpheus" => Ok(Self::Morpheus),
+                "ovh" => Ok(Self::Ovh),
+                "proxmox" => Ok(Self::Proxmox),
+                "upcloud" => Ok(Self::Upcloud),
                 _ => Err("invalid value".into()),
             }
         }
@@ -212,7 +253,7 @@ pub mod types {
         ///Identifier of the cluster the operation ran on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cluster_id: ::std::option::Option<::uuid::Uuid>,
-        ///Kind of the cluster the operation ran on. Only `imported` is documented; other kinds may appear.
+        ///Kind of the cluster the operation ran on; the same values as `CredentialClusterInfo.kind` (only `imported` is documented). Other kinds are kept.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cluster_kind: ::std::option::Option<
             ::credential_clients_runtime::OpenEnum<CredentialOperationInfoClusterKind>,
@@ -235,7 +276,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Kind of the cluster the operation ran on. Only `imported` is documented; other kinds may appear.
+    ///Kind of the cluster the operation ran on; the same values as `CredentialClusterInfo.kind` (only `imported` is documented). Other kinds are kept.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -252,11 +293,29 @@ pub mod types {
     pub enum CredentialOperationInfoClusterKind {
         #[serde(rename = "imported")]
         Imported,
+        #[serde(rename = "digitalocean")]
+        Digitalocean,
+        #[serde(rename = "hetzner")]
+        Hetzner,
+        #[serde(rename = "morpheus")]
+        Morpheus,
+        #[serde(rename = "ovh")]
+        Ovh,
+        #[serde(rename = "proxmox")]
+        Proxmox,
+        #[serde(rename = "upcloud")]
+        Upcloud,
     }
     impl ::std::fmt::Display for CredentialOperationInfoClusterKind {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Imported => f.write_str("imported"),
+                Self::Digitalocean => f.write_str("digitalocean"),
+                Self::Hetzner => f.write_str("hetzner"),
+                Self::Morpheus => f.write_str("morpheus"),
+                Self::Ovh => f.write_str("ovh"),
+                Self::Proxmox => f.write_str("proxmox"),
+                Self::Upcloud => f.write_str("upcloud"),
             }
         }
     }
@@ -267,6 +326,12 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "imported" => Ok(Self::Imported),
+                "digitalocean" => Ok(Self::Digitalocean),
+                "hetzner" => Ok(Self::Hetzner),
+                "morpheus" => Ok(Self::Morpheus),
+                "ovh" => Ok(Self::Ovh),
+                "proxmox" => Ok(Self::Proxmox),
+                "upcloud" => Ok(Self::Upcloud),
                 _ => Err("invalid value".into()),
             }
         }
@@ -288,7 +353,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///Provider the credential authenticates against. Documented as a plain string; the values below are the ones the documentation uses. Further values (the CLI's tests use `github`) may appear.
+    ///Provider the credential authenticates against. Documented as a plain string. Known values: those of the credential docs (`aws`, `azure`, `digitalocean`, `gcp`, `git`, `hetzner`, `morpheus`, `ovh`, `proxmox`) and those Ankra's CLI uses: `upcloud` (`internal/client/upcloud_credentials_test.go`, the `credentials upcloud` commands), `ssh-key` (`proxmox_credentials_test.go`, `morpheus_credentials_test.go`), `github` (`credentials_test.go`) and `gitlab` (`cmd/e2e_test.go`). Ankra's docs (platform/credentials.mdx) also list Scaleway and Registry credentials, whose wire values are not confirmed (the CLI calls the cloud `scaleway` in its cluster commands), so they are not listed. Further values appear over time and are kept.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -313,6 +378,10 @@ pub mod types {
         Gcp,
         #[serde(rename = "git")]
         Git,
+        #[serde(rename = "github")]
+        Github,
+        #[serde(rename = "gitlab")]
+        Gitlab,
         #[serde(rename = "hetzner")]
         Hetzner,
         #[serde(rename = "morpheus")]
@@ -321,6 +390,10 @@ pub mod types {
         Ovh,
         #[serde(rename = "proxmox")]
         Proxmox,
+        #[serde(rename = "ssh-key")]
+        SshKey,
+        #[serde(rename = "upcloud")]
+        Upcloud,
     }
     impl ::std::fmt::Display for CredentialProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -330,10 +403,14 @@ pub mod types {
                 Self::Digitalocean => f.write_str("digitalocean"),
                 Self::Gcp => f.write_str("gcp"),
                 Self::Git => f.write_str("git"),
+                Self::Github => f.write_str("github"),
+                Self::Gitlab => f.write_str("gitlab"),
                 Self::Hetzner => f.write_str("hetzner"),
                 Self::Morpheus => f.write_str("morpheus"),
                 Self::Ovh => f.write_str("ovh"),
                 Self::Proxmox => f.write_str("proxmox"),
+                Self::SshKey => f.write_str("ssh-key"),
+                Self::Upcloud => f.write_str("upcloud"),
             }
         }
     }
@@ -348,10 +425,14 @@ pub mod types {
                 "digitalocean" => Ok(Self::Digitalocean),
                 "gcp" => Ok(Self::Gcp),
                 "git" => Ok(Self::Git),
+                "github" => Ok(Self::Github),
+                "gitlab" => Ok(Self::Gitlab),
                 "hetzner" => Ok(Self::Hetzner),
                 "morpheus" => Ok(Self::Morpheus),
                 "ovh" => Ok(Self::Ovh),
                 "proxmox" => Ok(Self::Proxmox),
+                "ssh-key" => Ok(Self::SshKey),
+                "upcloud" => Ok(Self::Upcloud),
                 _ => Err("invalid value".into()),
             }
         }
@@ -372,7 +453,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///FastAPI error body, used for every error status. `detail` is a message string for HTTP errors and an array of validation items for 422. Platform RBAC 403 refusals send `detail: permission_denied` together with `permission`.
+    ///FastAPI error body, used for every error status. For this endpoint `detail` is a message string for HTTP errors and an array of validation items for 422; FastAPI lets a server put any JSON value in `detail` (other Ankra endpoints send arrays of other items), so an object is accepted too. Platform RBAC 403 refusals send `detail: permission_denied` together with `permission` and `scope_type`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -382,11 +463,14 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ErrorDetail {
-        ///Human-readable reason (string), or for request validation errors the list of validation problems.
+        ///Human-readable reason (string); for request validation errors the list of validation problems; any other JSON object a server puts in FastAPI's `detail`.
         pub detail: ErrorDetailDetail,
-        ///Permission the caller lacks; sent only with `detail: permission_denied` on RBAC 403 responses.
+        ///Permission the caller lacks, e.g. `clusters.write`; sent only with `detail: permission_denied` on RBAC 403 responses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub permission: ::std::option::Option<::std::string::String>,
+        ///Scope at which the permission was checked, e.g. `organisation`; sent with `permission` on RBAC 403 responses (ankra-cli `internal/client/helpers_test.go`). Other values are not documented.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope_type: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: credential_clients_runtime::Extra,
     }
@@ -395,7 +479,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Human-readable reason (string), or for request validation errors the list of validation problems.
+    ///Human-readable reason (string); for request validation errors the list of validation problems; any other JSON object a server puts in FastAPI's `detail`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -408,11 +492,17 @@ pub mod types {
     pub enum ErrorDetailDetail {
         String(::std::string::String),
         Array(::std::vec::Vec<ValidationErrorItem>),
+        Object(credential_clients_runtime::Extra),
     }
     impl ::std::convert::From<::std::vec::Vec<ValidationErrorItem>>
     for ErrorDetailDetail {
         fn from(value: ::std::vec::Vec<ValidationErrorItem>) -> Self {
             Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<credential_clients_runtime::Extra> for ErrorDetailDetail {
+        fn from(value: credential_clients_runtime::Extra) -> Self {
+            Self::Object(value)
         }
     }
     ///One FastAPI / pydantic validation problem. Pydantic v2 servers also send `input`, `ctx` and sometimes `url`.
@@ -488,12 +578,24 @@ pub mod types {
                 ::std::option::Option<::credential_clients_runtime::Secret>,
                 ::std::string::String,
             >,
+            api_token: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Secret>,
+                ::std::string::String,
+            >,
+            application_secret: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Secret>,
+                ::std::string::String,
+            >,
             available: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             clusters: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<super::CredentialClusterInfo>>,
+                ::std::string::String,
+            >,
+            consumer_key: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Secret>,
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
@@ -526,6 +628,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            private_key: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Secret>,
+                ::std::string::String,
+            >,
             provider: ::std::result::Result<
                 ::std::option::Option<
                     ::credential_clients_runtime::OpenEnum<super::CredentialProvider>,
@@ -552,6 +658,10 @@ pub mod types {
                 ::std::option::Option<::credential_clients_runtime::Secret>,
                 ::std::string::String,
             >,
+            token_secret: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Secret>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
@@ -570,8 +680,11 @@ pub mod types {
                 Self {
                     access_key_id: Ok(Default::default()),
                     access_token: Ok(Default::default()),
+                    api_token: Ok(Default::default()),
+                    application_secret: Ok(Default::default()),
                     available: Ok(Default::default()),
                     clusters: Ok(Default::default()),
+                    consumer_key: Ok(Default::default()),
                     created_at: Ok(Default::default()),
                     description: Ok(Default::default()),
                     gitlab_url: Ok(Default::default()),
@@ -581,12 +694,14 @@ pub mod types {
                     operations: Ok(Default::default()),
                     organisation_id: Ok(Default::default()),
                     owner: Ok(Default::default()),
+                    private_key: Ok(Default::default()),
                     provider: Ok(Default::default()),
                     repository: Ok(Default::default()),
                     role_arn: Ok(Default::default()),
                     secret_access_key: Ok(Default::default()),
                     system: Ok(Default::default()),
                     token: Ok(Default::default()),
+                    token_secret: Ok(Default::default()),
                     updated_at: Ok(Default::default()),
                     username: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
@@ -620,6 +735,36 @@ pub mod types {
                     });
                 self
             }
+            pub fn api_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.api_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for api_token: {e}")
+                    });
+                self
+            }
+            pub fn application_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for application_secret: {e}"
+                        )
+                    });
+                self
+            }
             pub fn available<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -643,6 +788,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for clusters: {e}")
+                    });
+                self
+            }
+            pub fn consumer_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.consumer_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for consumer_key: {e}")
                     });
                 self
             }
@@ -764,6 +923,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn private_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for private_key: {e}")
+                    });
+                self
+            }
             pub fn provider<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -846,6 +1019,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn token_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Secret>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_secret = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token_secret: {e}")
+                    });
+                self
+            }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -893,8 +1080,11 @@ pub mod types {
                 Ok(Self {
                     access_key_id: value.access_key_id?,
                     access_token: value.access_token?,
+                    api_token: value.api_token?,
+                    application_secret: value.application_secret?,
                     available: value.available?,
                     clusters: value.clusters?,
+                    consumer_key: value.consumer_key?,
                     created_at: value.created_at?,
                     description: value.description?,
                     gitlab_url: value.gitlab_url?,
@@ -904,12 +1094,14 @@ pub mod types {
                     operations: value.operations?,
                     organisation_id: value.organisation_id?,
                     owner: value.owner?,
+                    private_key: value.private_key?,
                     provider: value.provider?,
                     repository: value.repository?,
                     role_arn: value.role_arn?,
                     secret_access_key: value.secret_access_key?,
                     system: value.system?,
                     token: value.token?,
+                    token_secret: value.token_secret?,
                     updated_at: value.updated_at?,
                     username: value.username?,
                     extra: value.extra?,
@@ -921,8 +1113,11 @@ pub mod types {
                 Self {
                     access_key_id: Ok(value.access_key_id),
                     access_token: Ok(value.access_token),
+                    api_token: Ok(value.api_token),
+                    application_secret: Ok(value.application_secret),
                     available: Ok(value.available),
                     clusters: Ok(value.clusters),
+                    consumer_key: Ok(value.consumer_key),
                     created_at: Ok(value.created_at),
                     description: Ok(value.description),
                     gitlab_url: Ok(value.gitlab_url),
@@ -932,12 +1127,14 @@ pub mod types {
                     operations: Ok(value.operations),
                     organisation_id: Ok(value.organisation_id),
                     owner: Ok(value.owner),
+                    private_key: Ok(value.private_key),
                     provider: Ok(value.provider),
                     repository: Ok(value.repository),
                     role_arn: Ok(value.role_arn),
                     secret_access_key: Ok(value.secret_access_key),
                     system: Ok(value.system),
                     token: Ok(value.token),
+                    token_secret: Ok(value.token_secret),
                     updated_at: Ok(value.updated_at),
                     username: Ok(value.username),
                     extra: Ok(value.extra),
@@ -1244,6 +1441,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            scope_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<
                 credential_clients_runtime::Extra,
                 ::std::string::String,
@@ -1254,6 +1455,7 @@ pub mod types {
                 Self {
                     detail: Err("no value supplied for detail".to_string()),
                     permission: Ok(Default::default()),
+                    scope_type: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
             }
@@ -1283,6 +1485,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn scope_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scope_type: {e}")
+                    });
+                self
+            }
             pub fn extra<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
@@ -1304,6 +1518,7 @@ pub mod types {
                 Ok(Self {
                     detail: value.detail?,
                     permission: value.permission?,
+                    scope_type: value.scope_type?,
                     extra: value.extra?,
                 })
             }
@@ -1313,6 +1528,7 @@ pub mod types {
                 Self {
                     detail: Ok(value.detail),
                     permission: Ok(value.permission),
+                    scope_type: Ok(value.scope_type),
                     extra: Ok(value.extra),
                 }
             }
@@ -1515,15 +1731,23 @@ The "get credential details" operation of the Ankra platform API
 (AWS, Azure, GCP, Hetzner, ...) and Git hosts; this operation returns one of
 them together with the clusters and operations that use it.
 
-The reference page is generated from the server's FastAPI models and is
-stricter than what servers really send. Ankra's own CLI
-(ankraio/ankra-cli, `internal/client/credentials.go`) decodes the same
-endpoint into a different shape (`description`, `installation_id`,
-`repository`, `owner`, and none of `system`, `available`, `clusters`,
-`operations`, `updated_at`). This document therefore requires only `id`
-and `name`; every other field is optional and unknown fields are kept.
-The response carries secret material (`token`, `secret_access_key`,
-`access_token`).
+The reference page is generated from the server's FastAPI models. No
+real response body of this endpoint has been published (the page's
+example is a generated placeholder), so this document requires only
+`id` and `name`, makes every other field optional and keeps unknown
+fields. Ankra's own CLI (ankraio/ankra-cli, `internal/client/credentials.go`)
+reads this endpoint into `CredentialDetail`, a subset (`id`, `name`,
+`provider`, `description`, `created_at`, `organisation_id`,
+`installation_id`, `repository`, `owner`) unchanged since early CLI
+versions. That struct does not show that the server leaves the other
+documented fields out: Go ignores keys a struct does not declare. Its
+list item `Credential`, which mirrors the server's
+`ListCredentialResponseListItem`, does carry `organisation_id`,
+`system`, `available` and `updated_at`. What the CLI does show is the
+extra fields (`description`, `installation_id` as a string,
+`repository`, `owner`), which are modelled here.
+The response may carry secret material (`token`, `secret_access_key`,
+`access_token`); see `Credential` for secrets the page does not list.
 
 
 Version: v1*/

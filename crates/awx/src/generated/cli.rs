@@ -29,7 +29,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Database ID of the credential (a positive integer)."),
             )
             .about(
-                "Retrieve a credential\n\nReturns one credential record by its database ID. The trailing slash\nis part of the path; without it the server typically answers with a redirect.\n\nSecret inputs (passwords, private keys, tokens, ...) are never\nreturned: their values come back as the literal string `$encrypted$`.\nA user without read access to the credential gets 403 or 404.\n",
+                "Retrieve a credential\n\nReturns one credential record by its database ID. The trailing slash\nis part of the path; without it the server typically answers with a redirect.\n\nSecret inputs (passwords, private keys, tokens, ...) are never\nreturned: their values come back as the literal string `$encrypted$`.\nDetail views look the object up in the full table (AWX\n`awx/api/generics.py`, `GenericAPIView.get_queryset`), so an existing\ncredential the user may not read gives 403, and 404 means that no\ncredential has this ID.\n\nAWX accepts a named URL in the same path slot\n(`/credentials/<name>++<credential type>+<kind>++<organization>/`, as\nin `related.named_url`); this document models only the numeric ID.\n",
             )
     }
     pub async fn execute(

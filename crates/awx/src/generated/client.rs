@@ -26,7 +26,7 @@ appear in newer releases and must be kept.
     pub struct Credential {
         ///True when the credential type's category is `cloud`.
         pub cloud: bool,
-        ///When the credential was created (UTC, microsecond precision).
+        ///When the credential was created. Django REST framework writes `datetime.isoformat()` in UTC with `+00:00` replaced by `Z`: microseconds when the value has them (`2024-03-05T09:12:44.118203Z`), none when they are zero (`2024-03-05T09:12:44Z`).
         pub created: ::credential_clients_runtime::Timestamp,
         ///ID of the credential type that defines the shape of `inputs`.
         pub credential_type: i64,
@@ -64,7 +64,7 @@ without listing values.
         ///Older name of `managed`, sent by AWX before 19.2.2 and by Ansible Tower 3.x (the name on the vendor page); absent on newer servers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub managed_by_tower: ::std::option::Option<bool>,
-        ///When the credential was last modified (UTC, microsecond precision).
+        ///When the credential was last modified, in the same form as `created`.
         pub modified: ::credential_clients_runtime::Timestamp,
         ///Name of the credential (unique per credential type and organization).
         pub name: ::std::string::String,
@@ -196,6 +196,8 @@ without listing values.
         ///Users, teams and organizations that own (administer) the credential.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub owners: ::std::vec::Vec<Owner>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource: ::std::option::Option<ResourceSummary>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_capabilities: ::std::option::Option<UserCapabilities>,
     }
@@ -418,6 +420,29 @@ without listing values.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///The credential's entry in the django-ansible-base resource registry, used to keep objects in step across AAP services. AWX declares it as `SUMMARIZABLE_FK_FIELDS['resource'] = ('ansible_id', 'resource_type')` (`awx/api/serializers.py`); it is present on releases with the resource registry, for registered objects, and absent otherwise.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ResourceSummary {
+        ///Service-independent ID (a UUID) of the object in the resource registry.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ansible_id: ::std::option::Option<::std::string::String>,
+        ///Registry type of the object, e.g. `shared.credential`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_type: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceSummary {
+        pub fn builder() -> builder::ResourceSummary {
+            Default::default()
         }
     }
     ///Summary of one role on the credential.
@@ -1300,6 +1325,10 @@ without listing values.
                 ::std::vec::Vec<super::Owner>,
                 ::std::string::String,
             >,
+            resource: ::std::result::Result<
+                ::std::option::Option<super::ResourceSummary>,
+                ::std::string::String,
+            >,
             user_capabilities: ::std::result::Result<
                 ::std::option::Option<super::UserCapabilities>,
                 ::std::string::String,
@@ -1314,6 +1343,7 @@ without listing values.
                     object_roles: Ok(Default::default()),
                     organization: Ok(Default::default()),
                     owners: Ok(Default::default()),
+                    resource: Ok(Default::default()),
                     user_capabilities: Ok(Default::default()),
                 }
             }
@@ -1399,6 +1429,20 @@ without listing values.
                     });
                 self
             }
+            pub fn resource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceSummary>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource: {e}")
+                    });
+                self
+            }
             pub fn user_capabilities<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1429,6 +1473,7 @@ without listing values.
                     object_roles: value.object_roles?,
                     organization: value.organization?,
                     owners: value.owners?,
+                    resource: value.resource?,
                     user_capabilities: value.user_capabilities?,
                 })
             }
@@ -1443,6 +1488,7 @@ without listing values.
                     object_roles: Ok(value.object_roles),
                     organization: Ok(value.organization),
                     owners: Ok(value.owners),
+                    resource: Ok(value.resource),
                     user_capabilities: Ok(value.user_capabilities),
                 }
             }
@@ -1763,6 +1809,70 @@ without listing values.
                     name: Ok(value.name),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceSummary {
+            ansible_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceSummary {
+            fn default() -> Self {
+                Self {
+                    ansible_id: Ok(Default::default()),
+                    resource_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceSummary {
+            pub fn ansible_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ansible_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ansible_id: {e}")
+                    });
+                self
+            }
+            pub fn resource_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceSummary> for super::ResourceSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ansible_id: value.ansible_id?,
+                    resource_type: value.resource_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceSummary> for ResourceSummary {
+            fn from(value: super::ResourceSummary) -> Self {
+                Self {
+                    ansible_id: Ok(value.ansible_id),
+                    resource_type: Ok(value.resource_type),
                 }
             }
         }
@@ -2164,7 +2274,14 @@ is part of the path; without it the server typically answers with a redirect.
 
 Secret inputs (passwords, private keys, tokens, ...) are never
 returned: their values come back as the literal string `$encrypted$`.
-A user without read access to the credential gets 403 or 404.
+Detail views look the object up in the full table (AWX
+`awx/api/generics.py`, `GenericAPIView.get_queryset`), so an existing
+credential the user may not read gives 403, and 404 means that no
+credential has this ID.
+
+AWX accepts a named URL in the same path slot
+(`/credentials/<name>++<credential type>+<kind>++<organization>/`, as
+in `related.named_url`); this document models only the numeric ID.
 
 
 Sends a `GET` request to `/credentials/{id}/`

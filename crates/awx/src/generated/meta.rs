@@ -101,7 +101,7 @@ impl ClientBuilder {
     }
     /// Set the server variable `basePath` of `https://{host}{basePath}` (default `/api/v2`; part of the host; `host:port` and `[IPv6]` literals are accepted).
     ///
-    /// API prefix. `/api/v2` when talking to AWX, Tower or a controller directly; `/api/controller/v2` when going through the AAP 2.5+ platform gateway, which routes the controller API under that prefix.
+    /// API prefix. `/api/v2` when talking to AWX, Tower or a controller directly; `/api/controller/v2` when going through the AAP 2.5+ platform gateway, which routes the controller API under that prefix. The prefix comes from the setting `OPTIONAL_API_URLPATTERN_PREFIX` (`awx/settings/defaults.py`, default empty, `controller` on AAP), so other prefixes are possible though uncommon; override the whole base URL for them.
     ///
     /// Allowed values: `/api/v2`, `/api/controller/v2`.
     pub fn base_path(mut self, value: impl Into<String>) -> Self {

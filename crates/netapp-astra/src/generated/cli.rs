@@ -42,7 +42,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Retrieve a credential\n\nReturns the stored credential resource identified by `credential_id`\nwithin the account `account_id`. The body describes the credential\n(name, key type, validity window, labels and audit metadata); the\nsecret contents of the credential's `keyStore` are not included.\n",
+                "Retrieve a credential\n\nReturns the stored credential resource identified by `credential_id`\nwithin the account `account_id`. The body describes the credential\n(name, key type, validity window, labels and audit metadata); the\nsecret contents of the credential's `keyStore` are not included.\n\nNetApp documents 400, 401, 403 and 404 for this operation. Its\nproblem catalogue (reference/astra.json) defines further problems\nthat any endpoint may return: 404 problem 1 (\"Resource not found\"),\n401 problem 166 (\"Unauthorized access\"), 403 problem 14 (\"The user\nisn't enabled\"), 406 problem 32 (\"Unsupported content type\": the\nresponse cannot be given in the media type the `Accept` header\nasks for), 500 problem 34 and 503 problems 24 and 41. They share the\n`ProblemDetails` shape; the undocumented statuses (406, 500, 503)\nreach clients as unexpected responses. NetApp's toolkit also looks\nfor the text `x-pcloud-accountid` in error bodies\n(netapp-astra-toolkits `astraSDK/common.py`), which suggests that a\ngateway in front of Astra may answer a bad account id with a body\nthat is not a problem document (not confirmed).\n",
             )
     }
     pub async fn execute(

@@ -59,8 +59,11 @@ it; when absent the credential is valid (`"true"` is the default).
         pub valid: ::std::option::Option<
             ::credential_clients_runtime::OpenEnum<CredentialValid>,
         >,
-        /**Start of the credential's validity window (ISO-8601, UTC with `Z`),
-used for credential rotation. Absent when not set.
+        /**Start of the credential's validity window, used for credential
+rotation. Absent when not set. NetApp's `type_astra_time`: UTC with `Z`, no offset, and
+0 to 9 fractional digits after a `.` or a `,` (e.g.
+`2022-10-06T20:58:16.305662Z`, `2022-08-17T17:09:47Z`, or
+`2383-10-19T23:56:40,42Z`); the pattern is NetApp's.
 */
         #[serde(
             rename = "validFromTimestamp",
@@ -69,8 +72,11 @@ used for credential rotation. Absent when not set.
         pub valid_from_timestamp: ::std::option::Option<
             ::credential_clients_runtime::Timestamp,
         >,
-        /**End of the credential's validity window (ISO-8601, UTC with `Z`),
-used for credential rotation. Absent when not set.
+        /**End of the credential's validity window, used for credential
+rotation. Absent when not set. NetApp's `type_astra_time`: UTC with `Z`, no offset, and
+0 to 9 fractional digits after a `.` or a `,` (e.g.
+`2022-10-06T20:58:16.305662Z`, `2022-08-17T17:09:47Z`, or
+`2383-10-19T23:56:40,42Z`); the pattern is NetApp's.
 */
         #[serde(
             rename = "validUntilTimestamp",
@@ -514,9 +520,12 @@ it; when absent the credential is valid (`"true"` is the default).
     /**Astra error body (RFC 7807 style, media type `application/problem+json`).
 `type` is a URL `https://astra.netapp.io/problems/<n>` naming the
 problem; `status` repeats the HTTP status as a string. NetApp's
-per-problem schemas list a `description` field as required although
-they define and send `detail`; this schema follows the documented
-bodies (`detail`).
+per-problem schemas (`astra_problem_detail_<n>` in reference/astra.json)
+require `type`, `title`, `detail` and `status` from API 23.05.0 on
+(NetAppDocs/astra-automation 0de3085, 2023-05-23), including 24.02.0,
+this document's version. Up to 23.04.0 they listed `description`
+instead of `detail` as required while defining, and showing in their
+examples, `detail`; this schema follows the bodies (`detail`).
 */
     #[derive(
         ::serde::Deserialize,
@@ -580,11 +589,15 @@ bodies (`detail`).
         }
     }
     /**Client- and service-set metadata of an Astra resource: labels plus
-creation/modification audit fields. NetApp's GET schema references the
-all-optional `type_astra_metadata_update`, but servers always send
-`labels`, `creationTimestamp`, `modificationTimestamp` and `createdBy`
-(as in NetApp's `type_astra_metadata`); only `modifiedBy` is sometimes
-absent.
+creation/modification audit fields. NetApp's GET schema
+(`credential_1.1_get_response_body.metadata` in reference/astra.json,
+24.02.0) references `type_astra_metadata_update`, in which every field
+is optional, so none is required here. Every published body (NetApp's
+examples and the 2022-2024 captures in NetApp's toolkit docs) carries
+`labels`, `creationTimestamp`, `modificationTimestamp` and
+`createdBy`, as NetApp's stricter `type_astra_metadata` requires;
+`modifiedBy` is often absent. Whether system-created credentials
+always carry all four is not confirmed.
 */
     #[derive(
         ::serde::Deserialize,
@@ -595,20 +608,47 @@ absent.
         schemars::JsonSchema
     )]
     pub struct TypeAstraMetadata {
-        ///ID (UUID) of the user or service that created the resource.
-        #[serde(rename = "createdBy")]
-        pub created_by: ::std::string::String,
-        ///When the resource was created (ISO-8601, UTC with `Z`).
-        #[serde(rename = "creationTimestamp")]
-        pub creation_timestamp: ::credential_clients_runtime::Timestamp,
-        /**Labels attached to the resource (may be empty). Astra sets
+        /**ID (UUID) of the user or service that created the resource.
+Optional in NetApp's GET schema; sent in every published body.
+*/
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        /**When the resource was created. Optional in NetApp's GET schema;
+sent in every published body. NetApp's `type_astra_time`: UTC with `Z`, no offset, and
+0 to 9 fractional digits after a `.` or a `,` (e.g.
+`2022-10-06T20:58:16.305662Z`, `2022-08-17T17:09:47Z`, or
+`2383-10-19T23:56:40,42Z`); the pattern is NetApp's.
+*/
+        #[serde(
+            rename = "creationTimestamp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creation_timestamp: ::std::option::Option<
+            ::credential_clients_runtime::Timestamp,
+        >,
+        /**Labels attached to the resource (may be empty; optional in
+NetApp's GET schema, sent in every published body). Astra sets
 read-only labels under `astra.netapp.io/labels/read-only/` such as
 `credType`, `cloudName`, `clusterID` and `clusterName`.
 */
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub labels: ::std::vec::Vec<TypeAstraLabel>,
-        ///When the resource was last modified (ISO-8601, UTC with `Z`).
-        #[serde(rename = "modificationTimestamp")]
-        pub modification_timestamp: ::credential_clients_runtime::Timestamp,
+        /**When the resource was last modified. Optional in NetApp's GET
+schema; sent in every published body. NetApp's `type_astra_time`: UTC with `Z`, no offset, and
+0 to 9 fractional digits after a `.` or a `,` (e.g.
+`2022-10-06T20:58:16.305662Z`, `2022-08-17T17:09:47Z`, or
+`2383-10-19T23:56:40,42Z`); the pattern is NetApp's.
+*/
+        #[serde(
+            rename = "modificationTimestamp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modification_timestamp: ::std::option::Option<
+            ::credential_clients_runtime::Timestamp,
+        >,
         ///ID (UUID) of the user or service that last modified the resource; often absent.
         #[serde(
             rename = "modifiedBy",
@@ -1165,11 +1205,11 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
         #[derive(Clone, Debug)]
         pub struct TypeAstraMetadata {
             created_by: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             creation_timestamp: ::std::result::Result<
-                ::credential_clients_runtime::Timestamp,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             labels: ::std::result::Result<
@@ -1177,7 +1217,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
                 ::std::string::String,
             >,
             modification_timestamp: ::std::result::Result<
-                ::credential_clients_runtime::Timestamp,
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
                 ::std::string::String,
             >,
             modified_by: ::std::result::Result<
@@ -1192,14 +1232,10 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
         impl ::std::default::Default for TypeAstraMetadata {
             fn default() -> Self {
                 Self {
-                    created_by: Err("no value supplied for created_by".to_string()),
-                    creation_timestamp: Err(
-                        "no value supplied for creation_timestamp".to_string(),
-                    ),
-                    labels: Err("no value supplied for labels".to_string()),
-                    modification_timestamp: Err(
-                        "no value supplied for modification_timestamp".to_string(),
-                    ),
+                    created_by: Ok(Default::default()),
+                    creation_timestamp: Ok(Default::default()),
+                    labels: Ok(Default::default()),
+                    modification_timestamp: Ok(Default::default()),
                     modified_by: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
@@ -1208,7 +1244,7 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
         impl TypeAstraMetadata {
             pub fn created_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_by = value
@@ -1220,7 +1256,9 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
             }
             pub fn creation_timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.creation_timestamp = value
@@ -1246,7 +1284,9 @@ read-only labels under `astra.netapp.io/labels/read-only/` such as
             }
             pub fn modification_timestamp<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::credential_clients_runtime::Timestamp>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.modification_timestamp = value
@@ -1429,6 +1469,20 @@ Returns the stored credential resource identified by `credential_id`
 within the account `account_id`. The body describes the credential
 (name, key type, validity window, labels and audit metadata); the
 secret contents of the credential's `keyStore` are not included.
+
+NetApp documents 400, 401, 403 and 404 for this operation. Its
+problem catalogue (reference/astra.json) defines further problems
+that any endpoint may return: 404 problem 1 ("Resource not found"),
+401 problem 166 ("Unauthorized access"), 403 problem 14 ("The user
+isn't enabled"), 406 problem 32 ("Unsupported content type": the
+response cannot be given in the media type the `Accept` header
+asks for), 500 problem 34 and 503 problems 24 and 41. They share the
+`ProblemDetails` shape; the undocumented statuses (406, 500, 503)
+reach clients as unexpected responses. NetApp's toolkit also looks
+for the text `x-pcloud-accountid` in error bodies
+(netapp-astra-toolkits `astraSDK/common.py`), which suggests that a
+gateway in front of Astra may answer a bad account id with a body
+that is not a problem document (not confirmed).
 
 
 Sends a `GET` request to `/accounts/{account_id}/core/v1/credentials/{credential_id}`

@@ -29,7 +29,7 @@ impl<T: CliConfig> Cli<T> {
                     )
                     .required(true)
                     .help(
-                        "The OCID of the AI Data Platform (Data Lake) instance that owns the\ncredential.\n",
+                        "The OCID of the AI Data Platform (Data Lake) instance that owns the\ncredential. Oracle documents no length limits; its SDKs only\nrefuse a blank value.\n",
                     ),
             )
             .arg(
@@ -64,7 +64,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Get credential details\n\n(Preview) Returns one credential object of an AI Data Platform instance,\nlooked up by its key (the key, not the display name). The response\ncarries an `etag` for later conditional updates and the\n`opc-request-id` that identifies the request to Oracle support.\n\nOracle's SDKs retry this call (up to 8 attempts with exponential\nbackoff capped at 30 s) on 429, on any 5xx except 501, and on\n409 `IncorrectState` / `LockConflict`.\n",
+                "Get credential details\n\n(Preview) Returns one credential object of an AI Data Platform instance,\nlooked up by its key (the key, not the display name). The response\nnormally carries an `etag` for later conditional updates and the\n`opc-request-id` that identifies the request to Oracle support.\n\nRetries differ between Oracle's own clients. The Java AIDP client\n(`CredentialStoreClient.getAiDataPlatformCredential`) retries by\ndefault (`Retriers.createPreferredRetrier(..., true)`: OCI's default\nstrategy, up to 8 attempts with exponential backoff capped at 30 s,\non 429, on any 5xx except 501, and on 409 `IncorrectState` /\n`LockConflict`). The Python AIDP client\n(`credential_store_client.py`, `get_ai_data_platform_credential`)\ndoes not retry unless the caller passes a `retry_strategy`. This\nclient follows the Java default (`x-credential-clients-retry`).\n",
             )
     }
     pub async fn execute(

@@ -51,8 +51,10 @@ letters, digits and underscores.
         pub display_name: ::std::string::String,
         ///The unique identifier of the credential object (UUID-shaped in practice); use it as `credentialKey`.
         pub key: ::std::string::String,
-        /**The current state of the credential object. New states may
-appear; keep unknown values.
+        /**The current state of the credential object; the four values are
+those of Oracle's SDK models. Further states are not confirmed
+(third-party code sees `DELETED`, and Oracle's wording mentions a
+failed state); new states may appear, so unknown values are kept.
 */
         #[serde(
             rename = "lifecycleState",
@@ -70,13 +72,20 @@ omitted or null.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub lifecycle_state_details: ::std::option::Option<::std::string::String>,
-        ///When the credential was created, as an RFC 3339 timestamp.
+        /**When the credential was created. Oracle's page says "RFC 3339
+timestamp format"; OCI services send UTC with milliseconds and
+`Z`, e.g. `2026-05-14T09:21:37.402Z` (Oracle's SDKs parse it as
+an RFC 3339 date-time). No real AIDP body confirms the precision.
+*/
         #[serde(
             rename = "timeCreated",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub time_created: ::std::option::Option<::credential_clients_runtime::Timestamp>,
-        ///When the credential was last updated, as an RFC 3339 timestamp. May be omitted or null for a credential never updated.
+        /**When the credential was last updated, in the same RFC 3339 form as
+`timeCreated`. May be omitted or null for a credential never
+updated.
+*/
         #[serde(
             rename = "timeUpdated",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -139,8 +148,10 @@ Oracle's SDKs fall back to the bare base object for an unknown
             Self::ServiceAccountCredentialDetails(value)
         }
     }
-    /**The current state of the credential object. New states may
-appear; keep unknown values.
+    /**The current state of the credential object; the four values are
+those of Oracle's SDK models. Further states are not confirmed
+(third-party code sees `DELETED`, and Oracle's wording mentions a
+failed state); new states may appear, so unknown values are kept.
 */
     #[derive(
         ::serde::Deserialize,
@@ -348,9 +359,6 @@ required here (a body without them is still the typed error).
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -519,7 +527,12 @@ required here (a body without them is still the typed error).
                 })
         }
     }
-    ///One named secret value of a `SECRET_TOKEN` credential.
+    /**One named secret value of a `SECRET_TOKEN` credential. Oracle's SDK
+models mark both fields `[Required]`, but the same models serve
+create and read, and no real GET body has been published: whether
+the server returns, masks or omits `secretValue` on read is not
+confirmed. Only `secretKey` is therefore required here.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -532,9 +545,16 @@ required here (a body without them is still the typed error).
         ///The name of the secret within the credential (not itself secret).
         #[serde(rename = "secretKey")]
         pub secret_key: ::std::string::String,
-        ///The secret value itself (1 character to 1 MB per Oracle's SDK). Never log it.
-        #[serde(rename = "secretValue")]
-        pub secret_value: ::credential_clients_runtime::Secret,
+        /**The secret value itself (1 character to 1 MB per Oracle's SDK).
+Never log it. May be absent, or a masked placeholder, when the
+server withholds secret material on read (not confirmed either
+way).
+*/
+        #[serde(
+            rename = "secretValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secret_value: ::std::option::Option<::credential_clients_runtime::Secret>,
         #[serde(flatten)]
         pub extra: credential_clients_runtime::Extra,
     }
@@ -621,7 +641,10 @@ required here (a body without them is still the typed error).
         }
     }
     /**An OCI API key of an IAM user, which the platform uses to act as that
-user (for example as the `runAs` identity of scheduled jobs).
+user (for example as the `runAs` identity of scheduled jobs). Oracle's
+SDK model marks every field `[Required]`; `privateKey` is optional
+here because no real GET body shows whether the server returns it
+on read.
 */
     #[derive(
         ::serde::Deserialize,
@@ -640,9 +663,15 @@ user (for example as the `runAs` identity of scheduled jobs).
         ///Whether the credential may only be used for read-only access.
         #[serde(rename = "isReadOnly")]
         pub is_read_only: bool,
-        ///The PEM-encoded API private key of the service account. Never log it.
-        #[serde(rename = "privateKey")]
-        pub private_key: ::credential_clients_runtime::Secret,
+        /**The PEM-encoded API private key of the service account. Never log
+it. May be absent, or masked, when the server withholds secret
+material on read (not confirmed either way).
+*/
+        #[serde(
+            rename = "privateKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub private_key: ::std::option::Option<::credential_clients_runtime::Secret>,
         ///The home region of the service account, e.g. `us-ashburn-1`.
         pub region: ::std::string::String,
         ///The OCID of the tenancy of the service account.
@@ -1238,7 +1267,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                 ::std::string::String,
             >,
             secret_value: ::std::result::Result<
-                ::credential_clients_runtime::Secret,
+                ::std::option::Option<::credential_clients_runtime::Secret>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -1250,7 +1279,7 @@ user (for example as the `runAs` identity of scheduled jobs).
             fn default() -> Self {
                 Self {
                     secret_key: Err("no value supplied for secret_key".to_string()),
-                    secret_value: Err("no value supplied for secret_value".to_string()),
+                    secret_value: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
                 }
             }
@@ -1270,7 +1299,9 @@ user (for example as the `runAs` identity of scheduled jobs).
             }
             pub fn secret_value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::credential_clients_runtime::Secret>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.secret_value = value
@@ -1421,7 +1452,7 @@ user (for example as the `runAs` identity of scheduled jobs).
             >,
             is_read_only: ::std::result::Result<bool, ::std::string::String>,
             private_key: ::std::result::Result<
-                ::credential_clients_runtime::Secret,
+                ::std::option::Option<::credential_clients_runtime::Secret>,
                 ::std::string::String,
             >,
             region: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1440,7 +1471,7 @@ user (for example as the `runAs` identity of scheduled jobs).
                     ),
                     fingerprint: Err("no value supplied for fingerprint".to_string()),
                     is_read_only: Err("no value supplied for is_read_only".to_string()),
-                    private_key: Err("no value supplied for private_key".to_string()),
+                    private_key: Ok(Default::default()),
                     region: Err("no value supplied for region".to_string()),
                     tenancy: Err("no value supplied for tenancy".to_string()),
                     user_id: Err("no value supplied for user_id".to_string()),
@@ -1491,7 +1522,9 @@ user (for example as the `runAs` identity of scheduled jobs).
             }
             pub fn private_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::credential_clients_runtime::Secret>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Secret>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.private_key = value
@@ -1719,7 +1752,10 @@ pointer to a secret in OCI Vault (`VAULT_REFERENCE`), or an OCI API key
 of an IAM user (`SERVICE_ACCOUNT`).
 
 The endpoint is marked "(Preview)" by Oracle. Every request must be
-signed with an OCI API key (see the `ociSignature` security scheme).
+signed with OCI request signing (see the `ociSignature` security
+scheme): with an IAM user's API key, or, as Oracle's own AIDP CLI does
+by default, with a session token; instance and resource principals
+sign the same way.
 This description follows Oracle's reference page, corrected where
 Oracle's own SDK models show the real behaviour: the body of a
 credential is a union on `credentialType`, which the page only names.
@@ -1794,19 +1830,26 @@ impl Client {
 
 (Preview) Returns one credential object of an AI Data Platform instance,
 looked up by its key (the key, not the display name). The response
-carries an `etag` for later conditional updates and the
+normally carries an `etag` for later conditional updates and the
 `opc-request-id` that identifies the request to Oracle support.
 
-Oracle's SDKs retry this call (up to 8 attempts with exponential
-backoff capped at 30 s) on 429, on any 5xx except 501, and on
-409 `IncorrectState` / `LockConflict`.
+Retries differ between Oracle's own clients. The Java AIDP client
+(`CredentialStoreClient.getAiDataPlatformCredential`) retries by
+default (`Retriers.createPreferredRetrier(..., true)`: OCI's default
+strategy, up to 8 attempts with exponential backoff capped at 30 s,
+on 429, on any 5xx except 501, and on 409 `IncorrectState` /
+`LockConflict`). The Python AIDP client
+(`credential_store_client.py`, `get_ai_data_platform_credential`)
+does not retry unless the caller passes a `retry_strategy`. This
+client follows the Java default (`x-credential-clients-retry`).
 
 
 Sends a `GET` request to `/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials/{credentialKey}`
 
 Arguments:
 - `ai_data_platform_id`: The OCID of the AI Data Platform (Data Lake) instance that owns the
-credential.
+credential. Oracle documents no length limits; its SDKs only
+refuse a blank value.
 
 - `credential_key`: The unique identifier (key) of the credential object to retrieve.
 Real servers issue UUID-shaped keys; the display name is not

@@ -13,11 +13,17 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     title: "Oracle AI Data Platform Workbench - Credential Store API",
     version: "20260430",
     server: rt::ServerTemplate {
-        url: "https://aidp.{region}.oci.oraclecloud.com",
+        url: "https://aidp.{region}.oci.{secondLevelDomain}",
         variables: &[
             rt::ServerVariable {
                 name: "region",
                 default: "us-ashburn-1",
+                allowed: &[],
+                kind: rt::VariableKind::Host,
+            },
+            rt::ServerVariable {
+                name: "secondLevelDomain",
+                default: "oraclecloud.com",
                 allowed: &[],
                 kind: rt::VariableKind::Host,
             },
@@ -106,7 +112,7 @@ impl Client {
         self.inner()
     }
 }
-/// Configures a [`Client`] for Oracle AI Data Platform Workbench - Credential Store API: base URL (default `https://aidp.{region}.oci.oraclecloud.com`), authentication, retries and timeouts.
+/// Configures a [`Client`] for Oracle AI Data Platform Workbench - Credential Store API: base URL (default `https://aidp.{region}.oci.{secondLevelDomain}`), authentication, retries and timeouts.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     config: rt::ClientConfig,
@@ -118,13 +124,29 @@ impl ClientBuilder {
         self.config = self.config.base_url(url);
         self
     }
-    /// Set the server variable `region` of `https://aidp.{region}.oci.oraclecloud.com` (default `us-ashburn-1`; part of the host; `host:port` and `[IPv6]` literals are accepted).
+    /// Set the server variable `region` of `https://aidp.{region}.oci.{secondLevelDomain}` (default `us-ashburn-1`; part of the host; `host:port` and `[IPv6]` literals are accepted).
     ///
     /// OCI region identifier of the region that hosts the AI Data Platform
     /// instance, e.g. `us-ashburn-1`, `us-phoenix-1`, `eu-frankfurt-1`.
     /// It must be the region of the instance named by `aiDataPlatformId`.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.config = self.config.server_variable("region", value);
+        self
+    }
+    /// Set the server variable `secondLevelDomain` of `https://aidp.{region}.oci.{secondLevelDomain}` (default `oraclecloud.com`; part of the host; `host:port` and `[IPv6]` literals are accepted).
+    ///
+    /// Second-level domain of the OCI realm the region belongs to
+    /// (oracle/oci-go-sdk `common/common.go`, realm table):
+    /// `oraclecloud.com` for the commercial realm oc1 (the default);
+    /// `oraclegovcloud.com` for the US government realms oc2 and oc3;
+    /// `oraclegovcloud.uk` for the UK government realm oc4;
+    /// `oraclecloud<N>.com` for most other realms (oc5, oc8, oc9, oc10,
+    /// oc14 to oc17, oc20, oc21, oc24, oc26 to oc28); and
+    /// `oraclecloud.eu` (oc19, EU sovereign), `psn-pco.it` (oc22),
+    /// `nricloud.jp` (oc25) and `sovereigncloud.nz` (oc31). New realms
+    /// appear over time, so any domain is accepted.
+    pub fn second_level_domain(mut self, value: impl Into<String>) -> Self {
+        self.config = self.config.server_variable("secondLevelDomain", value);
         self
     }
     /// Sign every request (and every retry) with an OCI API key

@@ -34,11 +34,11 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
                     .help(
-                        "Set to `true` to have the response also list the IDs of the stories\nand actions that reference this credential. The vendor does not\ndocument the names or shape of the added fields, so they are not\nmodelled here and arrive as additional (unknown) properties of the\ncredential. Defaults to `false` when omitted.\n",
+                        "Set to `true` to have the response also list the IDs of the stories\nand actions that reference this credential (confirmed by Tines'\nchangelog entry \"Include references in the Credentials API\"). The\nvendor does not document the names or shape of the added fields,\nso they are not modelled here and arrive as additional (unknown)\nproperties of the credential. Defaults to `false` when omitted.\n",
                     ),
             )
             .about(
-                "Get a credential\n\nRetrieve one credential by its ID. The response describes the\ncredential but never contains its secret value. With\n`include_references=true` the server also returns the IDs of the\nstories and actions that use the credential.\n",
+                "Get a credential\n\nRetrieve one credential by its ID. The response describes the\ncredential but never contains its secret value. With\n`include_references=true` the server also returns the IDs of the\nstories and actions that use the credential.\n\nNo real Tines error body has been published: the error statuses and\nshapes below follow the vendor pages and the go-sdk's decoding\n(`getErrorMessages`: an `errors` envelope, a bare array, or plain\ntext). Tines documents no 403 although access is team- and\nrole-based; a 403, if sent, reaches clients as an unexpected\nresponse.\n",
             )
     }
     pub async fn execute(

@@ -14,6 +14,10 @@ keys, private keys, client secrets, tokens) is never included. Real
 servers omit `owner`, `test_credential` and `use_static_external_id`
 although the vendor page lists them, and may add fields not listed
 here (e.g. references when `include_references=true`).
+`restriction_type` and `test_credential_enabled` are sent by every
+2025 capture but missing from older versions of the vendor's GET
+page, so they are optional; `shared_team_slugs` is missing there only
+from list items, not from GET, and stays required.
 */
     #[derive(
         ::serde::Deserialize,
@@ -41,10 +45,40 @@ credentials.
         pub aws_authentication_type: ::std::option::Option<
             ::credential_clients_runtime::OpenEnum<CredentialAwsAuthenticationType>,
         >,
-        ///When the credential was created (ISO 8601).
+        /**When the credential was created. The vendor page says "ISO 8601
+timestamp" and shows UTC with milliseconds
+(`2021-03-26T12:34:16.540Z`); the go-sdk's sanitized captures use
+UTC without a fraction (`2025-01-01T00:00:00Z`).
+*/
         pub created_at: ::credential_clients_runtime::Timestamp,
+        /**IDs of the users who receive the expiry reminders (Tines'
+"Credential expiry API" changelog). Absent on servers without
+the feature; no capture shows whether it can be `null`, so it
+may be.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub credential_notification_recipient_user_ids: ::std::option::Option<
+            ::std::vec::Vec<i64>,
+        >,
         ///Free-text description of the credential; an empty string when none was set.
         pub description: ::std::string::String,
+        /**When the credential expires, as recorded by its owner (Tines'
+docs: the date it "needs to be rotated", used for expiry
+reminders). Added by Tines'
+"Credential expiry API" changelog entry and documented as a
+request field on the Create pages; `null` or absent when no
+expiry is set. The wire form is not shown by any capture; it is
+expected to be an ISO 8601 timestamp like `created_at`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
+        /**Whether Tines emails reminders before `expires_at` (Tines'
+"Credential expiry API" changelog). Absent on servers without
+the feature; no capture shows whether it can be `null`, so it
+may be.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expiry_notifications_enabled: ::std::option::Option<bool>,
         /**ID of the folder the credential is filed in; `null` when it is not
 in a folder (the common case in real responses).
 */
@@ -63,7 +97,10 @@ be of any JSON type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<CredentialOwner>,
         pub read_access: ::credential_clients_runtime::OpenEnum<ReadAccess>,
-        pub restriction_type: ::credential_clients_runtime::OpenEnum<RestrictionType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub restriction_type: ::std::option::Option<
+            ::credential_clients_runtime::OpenEnum<RestrictionType>,
+        >,
         /**Slugs of the teams allowed to use the credential when
 `read_access` is `SPECIFIC_TEAMS`; empty otherwise.
 */
@@ -74,9 +111,13 @@ be of any JSON type.
         pub team_id: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub test_credential: ::std::option::Option<TestCredential>,
-        ///Whether a separate test credential is enabled for use in test mode.
-        pub test_credential_enabled: bool,
-        ///When the credential was last updated (ISO 8601).
+        /**Whether a separate test credential is enabled for use in test
+mode. Sent by current servers; missing from older versions of the
+vendor's GET page, so optional.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub test_credential_enabled: ::std::option::Option<bool>,
+        ///When the credential was last updated, in the same form as `created_at`.
         pub updated_at: ::credential_clients_runtime::Timestamp,
         /**Whether the AWS credential uses the team-scoped static external ID.
 Listed on the vendor page but omitted by real GET responses, so
@@ -346,9 +387,12 @@ Union of an object and a string, so it has no single `type`.
         schemars::JsonSchema
     )]
     pub struct ErrorMessage {
-        ///Further detail about the error.
+        /**Further detail about the error, usually a string. No real Tines
+error body has been published (the go-sdk only guesses the shape
+in `getErrorMessages`), so any JSON value is accepted.
+*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub details: ::std::option::Option<::std::string::String>,
+        pub details: ::std::option::Option<::serde_json::Value>,
         ///Short error message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -452,7 +496,11 @@ every team (`GLOBAL`), or by the teams in `shared_team_slugs`
             value.parse()
         }
     }
-    ///Restriction applied to where the credential may be used.
+    /**Restriction applied to where the credential may be used. Sent by
+current servers (`RESTRICTED` and `UNRESTRICTED` are also list
+filters in the go-sdk, `filters.go`); missing from older versions of
+the vendor's GET page, so optional.
+*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -559,10 +607,10 @@ optional and nullable.
         schemars::JsonSchema
     )]
     pub struct TestCredentialInner {
-        ///When the test credential was created (ISO 8601).
+        ///When the test credential was created (ISO 8601, as the credential's `created_at`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
-        ///When the test credential was last updated (ISO 8601).
+        ///When the test credential was last updated (ISO 8601, as the credential's `updated_at`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
         #[serde(flatten)]
@@ -597,8 +645,20 @@ optional and nullable.
                 ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
             >,
+            credential_notification_recipient_user_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i64>>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::string::String,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            expiry_notifications_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
             folder_id: ::std::result::Result<
@@ -624,7 +684,9 @@ optional and nullable.
                 ::std::string::String,
             >,
             restriction_type: ::std::result::Result<
-                ::credential_clients_runtime::OpenEnum<super::RestrictionType>,
+                ::std::option::Option<
+                    ::credential_clients_runtime::OpenEnum<super::RestrictionType>,
+                >,
                 ::std::string::String,
             >,
             shared_team_slugs: ::std::result::Result<
@@ -637,7 +699,10 @@ optional and nullable.
                 ::std::option::Option<super::TestCredential>,
                 ::std::string::String,
             >,
-            test_credential_enabled: ::std::result::Result<bool, ::std::string::String>,
+            test_credential_enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             updated_at: ::std::result::Result<
                 ::credential_clients_runtime::Timestamp,
                 ::std::string::String,
@@ -662,7 +727,10 @@ optional and nullable.
                     ),
                     aws_authentication_type: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
+                    credential_notification_recipient_user_ids: Ok(Default::default()),
                     description: Err("no value supplied for description".to_string()),
+                    expires_at: Ok(Default::default()),
+                    expiry_notifications_enabled: Ok(Default::default()),
                     folder_id: Err("no value supplied for folder_id".to_string()),
                     id: Err("no value supplied for id".to_string()),
                     metadata: Err("no value supplied for metadata".to_string()),
@@ -670,18 +738,14 @@ optional and nullable.
                     name: Err("no value supplied for name".to_string()),
                     owner: Ok(Default::default()),
                     read_access: Err("no value supplied for read_access".to_string()),
-                    restriction_type: Err(
-                        "no value supplied for restriction_type".to_string(),
-                    ),
+                    restriction_type: Ok(Default::default()),
                     shared_team_slugs: Err(
                         "no value supplied for shared_team_slugs".to_string(),
                     ),
                     slug: Err("no value supplied for slug".to_string()),
                     team_id: Err("no value supplied for team_id".to_string()),
                     test_credential: Ok(Default::default()),
-                    test_credential_enabled: Err(
-                        "no value supplied for test_credential_enabled".to_string(),
-                    ),
+                    test_credential_enabled: Ok(Default::default()),
                     updated_at: Err("no value supplied for updated_at".to_string()),
                     use_static_external_id: Ok(Default::default()),
                     extra: Err("no value supplied for extra".to_string()),
@@ -747,6 +811,23 @@ optional and nullable.
                     });
                 self
             }
+            pub fn credential_notification_recipient_user_ids<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credential_notification_recipient_user_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credential_notification_recipient_user_ids: {e}"
+                        )
+                    });
+                self
+            }
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -756,6 +837,34 @@ optional and nullable.
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn expiry_notifications_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expiry_notifications_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expiry_notifications_enabled: {e}"
+                        )
                     });
                 self
             }
@@ -850,7 +959,9 @@ optional and nullable.
             pub fn restriction_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::credential_clients_runtime::OpenEnum<super::RestrictionType>,
+                    ::std::option::Option<
+                        ::credential_clients_runtime::OpenEnum<super::RestrictionType>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -917,7 +1028,7 @@ optional and nullable.
             }
             pub fn test_credential_enabled<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.test_credential_enabled = value
@@ -978,7 +1089,11 @@ optional and nullable.
                     aws_assumed_role_external_id: value.aws_assumed_role_external_id?,
                     aws_authentication_type: value.aws_authentication_type?,
                     created_at: value.created_at?,
+                    credential_notification_recipient_user_ids: value
+                        .credential_notification_recipient_user_ids?,
                     description: value.description?,
+                    expires_at: value.expires_at?,
+                    expiry_notifications_enabled: value.expiry_notifications_enabled?,
                     folder_id: value.folder_id?,
                     id: value.id?,
                     metadata: value.metadata?,
@@ -1005,7 +1120,12 @@ optional and nullable.
                     aws_assumed_role_external_id: Ok(value.aws_assumed_role_external_id),
                     aws_authentication_type: Ok(value.aws_authentication_type),
                     created_at: Ok(value.created_at),
+                    credential_notification_recipient_user_ids: Ok(
+                        value.credential_notification_recipient_user_ids,
+                    ),
                     description: Ok(value.description),
+                    expires_at: Ok(value.expires_at),
+                    expiry_notifications_enabled: Ok(value.expiry_notifications_enabled),
                     folder_id: Ok(value.folder_id),
                     id: Ok(value.id),
                     metadata: Ok(value.metadata),
@@ -1213,7 +1333,7 @@ optional and nullable.
         #[derive(Clone, Debug)]
         pub struct ErrorMessage {
             details: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::serde_json::Value>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -1237,7 +1357,7 @@ optional and nullable.
         impl ErrorMessage {
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.details = value
@@ -1429,9 +1549,14 @@ servers send (Tines' own go-sdk test fixtures, "sanitized API response as
 of 2025-04-09"): `owner`, `test_credential` and `use_static_external_id`
 are documented on the page but missing from real GET responses, and
 `folder_id`, `aws_assumed_role_external_id` and `aws_authentication_type`
-are sent as `null`. Servers add fields over time (for example the
-references added by `include_references=true`); clients must keep unknown
-fields and unknown enum values.
+are sent as `null`. Servers add fields over time: the credential expiry
+fields (`expires_at`, `expiry_notifications_enabled`,
+`credential_notification_recipient_user_ids`, announced in Tines'
+changelog "Credential expiry API") are modelled here, the references
+added by `include_references=true` are not; clients must keep unknown
+fields and unknown enum values. Older and self-hosted builds are
+documented without some fields (hub.tines.com's older GET page has no
+`restriction_type` or `test_credential_enabled`), so those are optional.
 
 Rate limit: most Tines endpoints, this one included, allow 5000 requests
 per minute per IP address and API token combination; above that the server
@@ -1507,16 +1632,24 @@ credential but never contains its secret value. With
 `include_references=true` the server also returns the IDs of the
 stories and actions that use the credential.
 
+No real Tines error body has been published: the error statuses and
+shapes below follow the vendor pages and the go-sdk's decoding
+(`getErrorMessages`: an `errors` envelope, a bare array, or plain
+text). Tines documents no 403 although access is team- and
+role-based; a 403, if sent, reaches clients as an unexpected
+response.
+
 
 Sends a `GET` request to `/api/v1/user_credentials/{credential_id}`
 
 Arguments:
 - `credential_id`: The numeric ID of the credential to retrieve.
 - `include_references`: Set to `true` to have the response also list the IDs of the stories
-and actions that reference this credential. The vendor does not
-document the names or shape of the added fields, so they are not
-modelled here and arrive as additional (unknown) properties of the
-credential. Defaults to `false` when omitted.
+and actions that reference this credential (confirmed by Tines'
+changelog entry "Include references in the Credentials API"). The
+vendor does not document the names or shape of the added fields,
+so they are not modelled here and arrive as additional (unknown)
+properties of the credential. Defaults to `false` when omitted.
 
 ```ignore
 let response = client.get_credential()
