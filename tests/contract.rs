@@ -1795,7 +1795,7 @@ mod vendor_truth {
         body["credential_notification_recipient_user_ids"] = json!([58, 214]);
         let cred = parse_ok(body, tines_call, check_tines_request).await;
         assert_eq!(
-            cred.expires_at.map(|t| t.to_rfc3339()),
+            cred.expires_at.as_ref().and_then(|t| t.utc()).map(|t| t.to_rfc3339()),
             Some("2025-11-30T00:00:00+00:00".to_string())
         );
         assert_eq!(cred.expiry_notifications_enabled, Some(true));
@@ -1879,7 +1879,7 @@ mod vendor_truth {
         let cred = parse_ok(body, astra_call, check_astra_request).await;
         assert_eq!(
             cred.metadata,
-            netapp_astra::types::TypeAstraMetadata::default()
+            serde_json::from_value::<netapp_astra::types::TypeAstraMetadata>(json!({})).unwrap()
         );
         let s = CredentialSummary::from(&*cred);
         assert_eq!((s.created, s.updated), (None, None));

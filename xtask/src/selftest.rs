@@ -268,6 +268,9 @@ pub fn tokens(
         //! A round trip of the spec's credential example through the typed
         //! client over HTTP (feature `mock`), used by the workspace's tests.
 
+        #[allow(unused_imports)]
+        use crate::types;
+
         /// The body served (the spec's example, or one made from its schema).
         pub const EXAMPLE_BODY: &str = #body_text;
 

@@ -4,6 +4,8 @@
 
 //! A round trip of the spec's credential example through the typed
 //! client over HTTP (feature `mock`), used by the workspace's tests.
+#[allow(unused_imports)]
+use crate::types;
 /// The body served (the spec's example, or one made from its schema).
 pub const EXAMPLE_BODY: &str = "{\"createdBy\":\"ocid1.user.oc1..aaaaaaaaq5v2exampleuserm7xk4w3nbz6ld8pjt1yrcfh2ase0go\",\"credentialDescription\":\"Token used by the nightly ingestion job to read the partner warehouse API\",\"credentialDetails\":{\"credentialType\":\"SECRET_TOKEN\",\"secretTokenPair\":[{\"secretKey\":\"api_user\",\"secretValue\":\"etl_reader_svc\"},{\"secretKey\":\"api_token\",\"secretValue\":\"pwk-EXAMPLE-71c4d09a5be3f2\"}]},\"displayName\":\"partner_warehouse_api\",\"key\":\"3d8f6a12-94be-4c07-b5e1-6fa2c90d7b48\",\"lifecycleState\":\"ACTIVE\",\"timeCreated\":\"2026-05-14T09:21:37.402Z\",\"timeUpdated\":\"2026-06-03T16:05:12.881Z\",\"type\":\"SECRET_TOKEN\",\"updatedBy\":\"ocid1.user.oc1..aaaaaaaaq5v2exampleuserm7xk4w3nbz6ld8pjt1yrcfh2ase0go\"}";
 /// Serve [`EXAMPLE_BODY`] for the credential operation on a local
