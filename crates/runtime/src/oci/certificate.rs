@@ -164,7 +164,7 @@ fn directory_string(tag: u8, contents: &[u8]) -> Option<String> {
         // UTF8String, PrintableString, TeletexString, IA5String.
         0x0c | 0x13 | 0x14 | 0x16 => Some(String::from_utf8_lossy(contents).into_owned()),
         // BMPString: UTF-16BE.
-        0x1e if contents.len() % 2 == 0 => {
+        0x1e if contents.len().is_multiple_of(2) => {
             let units: Vec<u16> = contents
                 .chunks_exact(2)
                 .map(|pair| u16::from_be_bytes([pair[0], pair[1]]))

@@ -61,8 +61,8 @@ pub struct InstancePrincipalOptions {
     /// else `http://169.254.169.254/opc/v2`).
     pub metadata_url: Option<String>,
     /// The full federation URL (default: `$OCI_SDK_AUTH_CLIENT_REGION_URL`
-    /// + `/v1/x509`, else `https://auth.<region>.<domain>/v1/x509` for the
-    /// instance's region and its realm's second-level domain).
+    /// with `/v1/x509` appended, else `https://auth.<region>.<domain>/v1/x509`
+    /// for the instance's region and its realm's second-level domain).
     pub federation_url: Option<String>,
     /// The region, instead of asking the metadata service.
     pub region: Option<String>,
@@ -239,15 +239,13 @@ impl InstancePrincipalAuth {
                     .to_owned(),
             })?
             .to_owned();
-        if let Some(previous) = &state.tenancy {
-            if *previous != tenancy {
-                return Err(FetchError::Identity {
-                    url: leaf_url.to_string(),
-                    reason: format!(
-                        "the certificate's tenancy changed from {previous} to {tenancy}"
-                    ),
-                });
-            }
+        if let Some(previous) = &state.tenancy
+            && *previous != tenancy
+        {
+            return Err(FetchError::Identity {
+                url: leaf_url.to_string(),
+                reason: format!("the certificate's tenancy changed from {previous} to {tenancy}"),
+            });
         }
 
         let (session_key, session_public_key) = SigningKey::generate()?;

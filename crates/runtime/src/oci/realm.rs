@@ -140,12 +140,12 @@ impl Regions {
         default_realm: Option<&str>,
     ) -> Regions {
         let mut regions = Regions::builtin();
-        if let Some(text) = config_file.and_then(|path| std::fs::read_to_string(path).ok()) {
-            if let Ok(entries) = serde_json::from_str::<Vec<RegionMetadata>>(&text) {
-                entries
-                    .into_iter()
-                    .for_each(|entry| regions.add_metadata(entry));
-            }
+        if let Some(text) = config_file.and_then(|path| std::fs::read_to_string(path).ok())
+            && let Ok(entries) = serde_json::from_str::<Vec<RegionMetadata>>(&text)
+        {
+            entries
+                .into_iter()
+                .for_each(|entry| regions.add_metadata(entry));
         }
         if let Some(entry) =
             region_metadata.and_then(|text| serde_json::from_str::<RegionMetadata>(text).ok())

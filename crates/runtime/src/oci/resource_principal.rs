@@ -152,13 +152,13 @@ impl ResourcePrincipalAuth {
         let pem = require(PRIVATE_PEM_ENV)?;
         let passphrase = get(PASSPHRASE_ENV);
         let region = require(REGION_ENV)?;
-        if let Some(passphrase) = passphrase {
-            if is_path(passphrase) != is_path(pem) {
-                return Err(ConfigError::InvalidEnv {
-                    name: PASSPHRASE_ENV,
-                    reason: format!("it must be a path exactly when `{PRIVATE_PEM_ENV}` is one"),
-                });
-            }
+        if let Some(passphrase) = passphrase
+            && is_path(passphrase) != is_path(pem)
+        {
+            return Err(ConfigError::InvalidEnv {
+                name: PASSPHRASE_ENV,
+                reason: format!("it must be a path exactly when `{PRIVATE_PEM_ENV}` is one"),
+            });
         }
         let region = super::realm::region_identifier(region)
             .map(str::to_owned)

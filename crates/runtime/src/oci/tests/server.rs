@@ -177,7 +177,7 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Received> {
 /// The parts of a verified `Authorization: Signature ...` header.
 #[derive(Debug, Clone)]
 pub(crate) struct Verified {
-    pub(crate) key_id: String,
+    /// The `headers="..."` parameter.
     pub(crate) headers: String,
 }
 
@@ -236,7 +236,6 @@ pub(crate) fn verify(
         .verify(lines.join("\n").as_bytes(), &signature)
         .map_err(|_| "the signature does not verify".to_owned())?;
     Ok(Verified {
-        key_id: key_id.to_owned(),
         headers: headers.to_owned(),
     })
 }
