@@ -215,11 +215,11 @@ impl InstancePrincipalAuth {
             Some(url) => url.clone(),
             None => {
                 let region = self.region_locked(state, http).await?;
-                let url = format!("{}/v1/x509", self.regions.endpoint("auth", &region));
-                parse_url("federation URL", &url).map_err(|error| FetchError::Identity {
-                    url: self.metadata("instance/region").to_string(),
-                    reason: error.to_string(),
-                })?
+                self.default_federation_url(&region)
+                    .map_err(|error| FetchError::Identity {
+                        url: self.metadata("instance/region").to_string(),
+                        reason: error.to_string(),
+                    })?
             }
         };
 
@@ -266,6 +266,13 @@ impl InstancePrincipalAuth {
             token,
             signer: Arc::new(session_signer),
         })
+    }
+
+    /// `https://auth.<region>.<second-level domain>/v1/x509`, as Oracle's
+    /// SDKs build it (`region.Endpoint("auth")` + `v1/x509`).
+    pub(crate) fn default_federation_url(&self, region: &str) -> Result<Url, ConfigError> {
+        let url = format!("{}/v1/x509", self.regions.endpoint("auth", region));
+        parse_url("federation URL", &url)
     }
 
     fn metadata(&self, path: &str) -> Url {

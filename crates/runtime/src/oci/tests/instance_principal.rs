@@ -359,3 +359,29 @@ async fn region_from_the_metadata_service_and_metadata_errors() {
         assert!(!error.to_string().contains("pw@"), "{error}");
     }
 }
+
+#[test]
+fn default_federation_endpoint_follows_the_realm() {
+    let auth = InstancePrincipalAuth::new(InstancePrincipalOptions::default()).unwrap();
+    for (region, url) in [
+        ("phx", "https://auth.us-phoenix-1.oraclecloud.com/v1/x509"),
+        (
+            "us-langley-1",
+            "https://auth.us-langley-1.oraclegovcloud.com/v1/x509",
+        ),
+        (
+            "uk-gov-london-1",
+            "https://auth.uk-gov-london-1.oraclegovcloud.uk/v1/x509",
+        ),
+        (
+            "eu-frankfurt-2",
+            "https://auth.eu-frankfurt-2.oraclecloud.eu/v1/x509",
+        ),
+    ] {
+        assert_eq!(auth.default_federation_url(region).unwrap().as_str(), url);
+    }
+    assert!(
+        format!("{auth:?}").contains("169.254.169.254")
+            || std::env::var_os("OCI_METADATA_BASE_URL").is_some()
+    );
+}
