@@ -1322,9 +1322,10 @@ async fn tines_error_body_shapes() {
         check_tines_request,
     )
     .await;
+    // Unknown members (`request_id`) are kept: no data lost.
     assert_eq!(
         reserialized(&*rv),
-        json!({"errors": [{"message": "Not found"}]})
+        json!({"errors": [{"message": "Not found"}], "request_id": "x"})
     );
 
     let rv = parse_error(
@@ -1795,7 +1796,10 @@ mod vendor_truth {
         body["credential_notification_recipient_user_ids"] = json!([58, 214]);
         let cred = parse_ok(body, tines_call, check_tines_request).await;
         assert_eq!(
-            cred.expires_at.as_ref().and_then(|t| t.utc()).map(|t| t.to_rfc3339()),
+            cred.expires_at
+                .as_ref()
+                .and_then(|t| t.utc())
+                .map(|t| t.to_rfc3339()),
             Some("2025-11-30T00:00:00+00:00".to_string())
         );
         assert_eq!(cred.expiry_notifications_enabled, Some(true));

@@ -508,6 +508,7 @@ fn wrap_types(doc: &mut Value) -> Vec<String> {
         taken: schemas.keys().cloned().collect(),
         hoisted: BTreeMap::new(),
         inferred: Vec::new(),
+        open_objects: !has_property_named(doc, "extra"),
     };
 
     // Components first (their own top level is not wrapped, only what is inside).
@@ -562,6 +563,24 @@ struct WrapCtx {
     taken: BTreeSet<String>,
     hoisted: BTreeMap<String, Value>,
     inferred: Vec<String>,
+    /// Whether objects get a map of unknown properties: not in a document
+    /// with a property named `extra`, which typify's map would collide with
+    /// once `allOf` members are merged.
+    open_objects: bool,
+}
+
+fn has_property_named(doc: &Value, name: &str) -> bool {
+    let mut found = false;
+    crate::spec::walk(doc, &mut String::new(), &mut |node, _| {
+        if node
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.contains_key(name))
+        {
+            found = true;
+        }
+    });
+    found
 }
 
 impl WrapCtx {
@@ -654,7 +673,11 @@ impl WrapCtx {
         let Some(obj) = schema.as_object_mut() else {
             return;
         };
-        keeps_unknown_properties(obj);
+        if self.open_objects {
+            keeps_unknown_properties(obj);
+        } else if obj.get("additionalProperties") == Some(&Value::Bool(false)) {
+            obj.remove("additionalProperties");
+        }
         if let Some(Value::Object(props)) = obj.get_mut("properties") {
             let mut drop_required = Vec::new();
             for (prop, child) in props.iter_mut() {

@@ -104,6 +104,7 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
         "mocks",
     )?;
     route_mock_paths_through_runtime(&mut mock);
+    mock_values_as_text(&mut mock);
     let mock = format!(
         "{}//! Typed httpmock mocks (feature `mock`): `MockServerExt` adds one method per operation.\n\n{}",
         rust_header(&source),
@@ -334,6 +335,34 @@ fn parse_file(spec: &SpecFile, tokens: TokenStream, what: &str) -> Result<syn::F
 }
 
 /// Point the generated mocks' path matching at
+/// progenitor's mocks write query and header values with `value.to_string()`,
+/// which typify's newtypes (e.g. a constrained integer) do not all have:
+/// `credential_clients_runtime::mock::param_text(&value)` writes any
+/// serializable value as its JSON text (strings without quotes).
+fn mock_values_as_text(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite;
+    impl VisitMut for Rewrite {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(call) = expr else {
+                return;
+            };
+            if call.method != "to_string" || !call.args.is_empty() {
+                return;
+            }
+            let syn::Expr::Path(p) = call.receiver.as_ref() else {
+                return;
+            };
+            if !path_is(&p.path, &["value"]) {
+                return;
+            }
+            *expr = syn::parse_quote!(credential_clients_runtime::mock::param_text(&value));
+        }
+    }
+    Rewrite.visit_file_mut(file);
+}
+
 /// `credential_clients_runtime::mock`: progenitor puts path values into a
 /// regex unescaped and compares them with the still-encoded request path.
 fn route_mock_paths_through_runtime(file: &mut syn::File) {
@@ -403,7 +432,13 @@ fn meta_tokens(
     };
     let server = doc.servers.first().unwrap_or(&no_server);
     let server_url = server.url.as_str();
-    let kinds = crate::server::variable_kinds(server_url);
+    let kinds = crate::server::variable_kinds_with_defaults(server_url, |name| {
+        server
+            .variables
+            .as_ref()
+            .and_then(|v| v.get(name))
+            .map(|v| v.default.clone())
+    });
 
     let mut var_items = Vec::new();
     let mut var_setters = Vec::new();

@@ -46,6 +46,21 @@ impl Kind {
     }
 }
 
+/// The kind of every `{name}` in `url`; a variable whose default starts
+/// with `/` (`https://{host}{basePath}`) is a path.
+pub fn variable_kinds_with_defaults(
+    url: &str,
+    default: impl Fn(&str) -> Option<String>,
+) -> BTreeMap<String, Kind> {
+    let mut kinds = variable_kinds(url);
+    for (name, kind) in kinds.iter_mut() {
+        if default(name).is_some_and(|d| d.starts_with('/')) {
+            *kind = Kind::Path;
+        }
+    }
+    kinds
+}
+
 /// The kind of every `{name}` in `url`.
 pub fn variable_kinds(url: &str) -> BTreeMap<String, Kind> {
     let mut out = BTreeMap::new();

@@ -111,7 +111,7 @@ fn a_bad_spec_is_reported_without_a_panic_and_nothing_is_written() {
         &spec,
         yaml.replace(
             "operationId: get_credential",
-            "x-note: no operation id here",
+            "operationId: [not, a, string]",
         ),
     )
     .unwrap();
@@ -123,11 +123,11 @@ fn a_bad_spec_is_reported_without_a_panic_and_nothing_is_written() {
     let err = text(&out.stderr);
     assert!(
         err.contains(
-            "specs/tines.yaml: at /paths/~1api~1v1~1user_credentials~1{credential_id}/get:"
+            "specs/tines.yaml: at /paths/~1api~1v1~1user_credentials~1{credential_id}/get/operationId:"
         ),
         "{err}"
     );
-    assert!(err.contains("[rule operation-id-required]"), "{err}");
+    assert!(err.contains("[rule operation-id-snake-case]"), "{err}");
     assert!(
         !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
         "{err}"

@@ -273,7 +273,7 @@ impl ClientConfig {
                     reason: format!("allowed values are {}", var.allowed.join(", ")),
                 });
             }
-            if let Err(reason) = check_variable(var.kind, &value) {
+            if let Err(reason) = check_variable(var.kind, &value, var.default) {
                 return Err(BuildError::InvalidServerVariable {
                     name: var.name.to_string(),
                     value,
@@ -330,7 +330,7 @@ impl ClientConfig {
 
 /// Whether `value` fits a server variable of this kind without changing
 /// the URL's structure.
-fn check_variable(kind: VariableKind, value: &str) -> Result<(), &'static str> {
+fn check_variable(kind: VariableKind, value: &str, default: &str) -> Result<(), &'static str> {
     let structural =
         |c: char| matches!(c, '/' | '@' | '?' | '#' | '\\') || c.is_whitespace() || c.is_control();
     match kind {
@@ -342,6 +342,22 @@ fn check_variable(kind: VariableKind, value: &str) -> Result<(), &'static str> {
             Ok(p) if p > 0 && value.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
             _ => Err("a port is a number from 1 to 65535"),
         },
+        // A variable whose default is a path prefix (`/api/v2`) may hold `/`,
+        // but no `.`/`..` segment; other path variables are one segment.
+        VariableKind::Path if default.starts_with('/') => {
+            let bad = value
+                .chars()
+                .any(|c| c != '/' && (structural(c) || c == '%'))
+                || !value.starts_with('/')
+                || value.split('/').any(|seg| seg == "." || seg == "..");
+            if bad {
+                Err(
+                    "a path prefix starts with `/` and holds no `.`/`..` segment, `@`, `?`, `#`, `%` or whitespace",
+                )
+            } else {
+                Ok(())
+            }
+        }
         VariableKind::Path => {
             if value.chars().any(|c| structural(c) || c == '%') || value == "." || value == ".." {
                 Err("a path part may not hold `/`, `@`, `?`, `#`, `%`, whitespace, or be `.`/`..`")

@@ -116,6 +116,16 @@ pub fn template_regex(template: &str) -> Result<Regex, regex::Error> {
     Regex::new(&out)
 }
 
+/// A mock's query or header value as text: a string as itself, anything
+/// else (numbers, booleans, typify newtypes) as its JSON text.
+pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
 /// JSON equality for round trips: a `null` member equals an absent one, and
 /// numbers compare by value (`1` equals `1.0`).
 pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {

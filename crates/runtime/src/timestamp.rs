@@ -113,7 +113,7 @@ fn parse(text: &str) -> Option<(DateTime<FixedOffset>, bool)> {
     }
     // Normalize: `,` fraction -> `.`, space or `t` -> `T`, `z` -> `Z`.
     let mut s: String = t.replace(',', ".");
-    if s.len() > 10 {
+    if s.len() > 10 && s.is_char_boundary(10) {
         let (date, rest) = s.split_at(10);
         let rest = rest
             .strip_prefix(' ')

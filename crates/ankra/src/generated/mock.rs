@@ -30,7 +30,7 @@ pub mod operations {
         pub fn credential_id(self, value: &::uuid::Uuid) -> Self {
             let re = credential_clients_runtime::mock::param_path_regex(
                     "^/api/v1/org/credentials/{}$",
-                    &value.to_string(),
+                    &credential_clients_runtime::mock::param_text(&value),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))

@@ -25,7 +25,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
                 name: "basePath",
                 default: "/api/v2",
                 allowed: &["/api/v2", "/api/controller/v2"],
-                kind: rt::VariableKind::Host,
+                kind: rt::VariableKind::Path,
             },
         ],
     },
@@ -99,7 +99,7 @@ impl ClientBuilder {
         self.config = self.config.server_variable("host", value);
         self
     }
-    /// Set the server variable `basePath` of `https://{host}{basePath}` (default `/api/v2`; part of the host; `host:port` and `[IPv6]` literals are accepted).
+    /// Set the server variable `basePath` of `https://{host}{basePath}` (default `/api/v2`; part of the path: no `/`, `?`, `#`).
     ///
     /// API prefix. `/api/v2` when talking to AWX, Tower or a controller directly; `/api/controller/v2` when going through the AAP 2.5+ platform gateway, which routes the controller API under that prefix. The prefix comes from the setting `OPTIONAL_API_URLPATTERN_PREFIX` (`awx/settings/defaults.py`, default empty, `controller` on AAP), so other prefixes are possible though uncommon; override the whole base URL for them.
     ///

@@ -30,7 +30,7 @@ pub mod operations {
         pub fn id(self, value: ::std::num::NonZeroU64) -> Self {
             let re = credential_clients_runtime::mock::param_path_regex(
                     "^/credentials/{}/$",
-                    &value.to_string(),
+                    &credential_clients_runtime::mock::param_text(&value),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))

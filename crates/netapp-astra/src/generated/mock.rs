@@ -30,7 +30,7 @@ pub mod operations {
         pub fn account_id(self, value: &types::GetCredentialAccountId) -> Self {
             let re = credential_clients_runtime::mock::param_path_regex(
                     "^/accounts/{}/core/v1/credentials/.*$",
-                    &value.to_string(),
+                    &credential_clients_runtime::mock::param_text(&value),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -38,7 +38,7 @@ pub mod operations {
         pub fn credential_id(self, value: &types::GetCredentialCredentialId) -> Self {
             let re = credential_clients_runtime::mock::param_path_regex(
                     "^/accounts/.*/core/v1/credentials/{}$",
-                    &value.to_string(),
+                    &credential_clients_runtime::mock::param_text(&value),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))

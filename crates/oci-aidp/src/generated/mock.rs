@@ -33,7 +33,7 @@ pub mod operations {
         ) -> Self {
             let re = credential_clients_runtime::mock::param_path_regex(
                     "^/20260430/aiDataPlatforms/{}/credentials/.*$",
-                    &value.to_string(),
+                    &credential_clients_runtime::mock::param_text(&value),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -41,7 +41,7 @@ pub mod operations {
         pub fn credential_key(self, value: &types::GetCredentialCredentialKey) -> Self {
             let re = credential_clients_runtime::mock::param_path_regex(
                     "^/20260430/aiDataPlatforms/.*/credentials/{}$",
-                    &value.to_string(),
+                    &credential_clients_runtime::mock::param_text(&value),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -51,7 +51,14 @@ pub mod operations {
             T: Into<Option<&'a types::GetCredentialOpcRequestId>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.header("opc-request-id", value.to_string()))
+                Self(
+                    self
+                        .0
+                        .header(
+                            "opc-request-id",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
             } else {
                 Self(self.0.header_missing("opc-request-id"))
             }
@@ -61,7 +68,14 @@ pub mod operations {
             T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.header("should-update-recent", value.to_string()))
+                Self(
+                    self
+                        .0
+                        .header(
+                            "should-update-recent",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
             } else {
                 Self(self.0.header_missing("should-update-recent"))
             }

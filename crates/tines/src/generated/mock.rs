@@ -30,7 +30,7 @@ pub mod operations {
         pub fn credential_id(self, value: i64) -> Self {
             let re = credential_clients_runtime::mock::param_path_regex(
                     "^/api/v1/user_credentials/{}$",
-                    &value.to_string(),
+                    &credential_clients_runtime::mock::param_text(&value),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -40,7 +40,14 @@ pub mod operations {
             T: Into<Option<bool>>,
         {
             if let Some(value) = value.into() {
-                Self(self.0.query_param("include_references", value.to_string()))
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "include_references",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
             } else {
                 Self(self.0.query_param_missing("include_references"))
             }
