@@ -401,7 +401,8 @@ async fn oci_retries_are_resigned_with_a_fresh_date() {
     .await;
     let client = oci_client(
         &server,
-        RetryPolicy::oci().with_backoff(Duration::from_millis(5), Duration::from_millis(10)),
+        RetryPolicy::for_api(&oci_aidp::API)
+            .with_backoff(Duration::from_millis(5), Duration::from_millis(10)),
     );
     client
         .get_credential()
@@ -429,7 +430,7 @@ async fn oci_retries_are_resigned_with_a_fresh_date() {
 
 #[tokio::test]
 async fn oci_retries_409_incorrect_state_but_not_other_conflicts() {
-    let policy = RetryPolicy::oci()
+    let policy = RetryPolicy::for_api(&oci_aidp::API)
         .with_backoff(Duration::from_millis(1), Duration::from_millis(2))
         .with_max_attempts(3);
     let server = Server::sequence(vec![

@@ -568,21 +568,14 @@ impl Globals {
     /// The provider's default retry policy with `--retries` applied.
     pub fn retry_policy(&self, api: &rt::ApiDescription) -> Option<rt::RetryPolicy> {
         let retries = self.retries?;
-        let base = if api.supports(&AuthScheme::OciSignature) {
-            rt::RetryPolicy::oci()
-        } else {
-            rt::RetryPolicy::default()
-        };
-        Some(base.with_max_attempts(retries + 1))
+        Some(rt::RetryPolicy::for_api(api).with_max_attempts(retries + 1))
     }
 
     /// Attempts in all under this configuration.
     pub fn attempts(&self, api: &rt::ApiDescription) -> u32 {
-        match self.retry_policy(api) {
-            Some(policy) => policy.max_attempts,
-            None if api.supports(&AuthScheme::OciSignature) => rt::RetryPolicy::oci().max_attempts,
-            None => rt::RetryPolicy::default().max_attempts,
-        }
+        self.retry_policy(api)
+            .unwrap_or_else(|| rt::RetryPolicy::for_api(api))
+            .max_attempts()
     }
 }
 
