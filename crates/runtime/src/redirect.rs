@@ -47,7 +47,7 @@ fn decide(attempt: Attempt<'_>, max: usize) -> reqwest::redirect::Action {
     }
     // Outside a transport call (someone else's use of the policy) redirects
     // are allowed.
-    if !FOLLOW.try_with(|follow| *follow).unwrap_or(true) {
+    if max == 0 || !FOLLOW.try_with(|follow| *follow).unwrap_or(true) {
         return attempt.stop();
     }
     if attempt.previous().len() > max {
