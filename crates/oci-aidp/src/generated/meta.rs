@@ -68,7 +68,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
         connection_errors: true,
     },
     region_variable: Some("region"),
-    env_prefix: "OCI_AIDP",
+    env_prefix: "OCI",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;
