@@ -119,10 +119,11 @@ impl Output {
 
     /// A response without a body.
     pub fn no_item(&self) {
-        if !self.0.collect && self.0.format == Format::Json {
-            if let Err(failure) = emit("null\n") {
-                self.fail(failure);
-            }
+        if !self.0.collect
+            && self.0.format == Format::Json
+            && let Err(failure) = emit("null\n")
+        {
+            self.fail(failure);
         }
     }
 

@@ -120,14 +120,14 @@ impl Transport {
         headers.remove("api-version");
         headers.insert(ACCEPT, HeaderValue::from_static(op.accept));
         headers.insert(USER_AGENT, self.user_agent.clone());
-        if let Some(rid) = api.request_id.filter(|r| r.generate) {
-            if !headers.contains_key(rid.name) {
-                let name = HeaderName::from_bytes(rid.name.as_bytes())
-                    .map_err(|_| RequestError::InvalidHeader(rid.name))?;
-                let value = HeaderValue::from_str(&new_request_id())
-                    .map_err(|_| RequestError::InvalidHeader(rid.name))?;
-                headers.insert(name, value);
-            }
+        if let Some(rid) = api.request_id.filter(|r| r.generate)
+            && !headers.contains_key(rid.name)
+        {
+            let name = HeaderName::from_bytes(rid.name.as_bytes())
+                .map_err(|_| RequestError::InvalidHeader(rid.name))?;
+            let value = HeaderValue::from_str(&new_request_id())
+                .map_err(|_| RequestError::InvalidHeader(rid.name))?;
+            headers.insert(name, value);
         }
         Ok(())
     }
@@ -221,18 +221,16 @@ impl Transport {
             if timeout.is_some() {
                 *current.timeout_mut() = timeout;
             }
-            if let Some(auth) = &self.auth {
-                if let Err(e) = auth.authenticate(&mut current, client).await {
-                    tracing::warn!(target: "credential_clients", attempt, error = %e, "authentication failed");
-                    return match previous {
-                        Some(result) => result,
-                        None => Err(crate::http::reqwest_error(
-                            current.url(),
-                            TransportError::Auth(e),
-                        )
-                        .await),
-                    };
-                }
+            if let Some(auth) = &self.auth
+                && let Err(e) = auth.authenticate(&mut current, client).await
+            {
+                tracing::warn!(target: "credential_clients", attempt, error = %e, "authentication failed");
+                return match previous {
+                    Some(result) => result,
+                    None => Err(
+                        crate::http::reqwest_error(current.url(), TransportError::Auth(e)).await,
+                    ),
+                };
             }
             let can_retry = idempotent && attempt < policy.max_attempts();
             let may_resend = self.auth.is_some() && !resent_after_401;

@@ -124,7 +124,7 @@ impl ClassifyRetry for RetryRule {
                             .map(str::to_owned)
                     });
                 match code {
-                    Some(code) if codes.iter().any(|c| *c == code) => RetryAction::Retry,
+                    Some(code) if codes.contains(&code) => RetryAction::Retry,
                     _ => RetryAction::NoOpinion,
                 }
             }
