@@ -120,13 +120,15 @@ impl NetworkOptions {
             builder = builder.no_proxy();
         }
         if let Some(url) = &self.proxy {
-            let proxy = reqwest::Proxy::all(url.expose_secret())
-                .map_err(|e| TlsError::Proxy(cause(&e)))?
-                .no_proxy(reqwest::NoProxy::from_env());
-            builder = builder.proxy(proxy);
+            builder = builder.proxy(proxy(url)?.no_proxy(reqwest::NoProxy::from_env()));
         }
         Ok(builder)
     }
+}
+
+/// The proxy of `url` (reqwest keeps its credentials out of `Debug`).
+fn proxy(url: &Secret) -> Result<reqwest::Proxy, TlsError> {
+    reqwest::Proxy::all(url.expose_secret()).map_err(|e| TlsError::Proxy(cause(&e)))
 }
 
 /// The innermost cause of `e` (reqwest's outer message is only "builder

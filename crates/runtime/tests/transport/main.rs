@@ -5,6 +5,7 @@
 
 mod auth;
 mod bodies;
+mod http_client;
 mod proxy;
 mod quirks;
 mod redirects;
