@@ -4,7 +4,7 @@
 //!
 //! The generated code reads bodies itself (`decode::from_response`, or the
 //! caller on `Error::UnexpectedResponse`); the transport wraps every
-//! response's body with [`cap`] before handing it over, so the cap holds on
+//! response's body with `cap` before handing it over, so the cap holds on
 //! every path. The per-attempt timeout keeps running while the body
 //! arrives (reqwest's request timeout covers the body).
 

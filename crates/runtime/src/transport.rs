@@ -179,7 +179,17 @@ impl Transport {
             attempts = field::Empty,
             elapsed_ms = field::Empty,
         );
-        let idempotent = op.is_some_and(|o| o.is_idempotent());
+        // RFC 9110 §9.2.2; by the method when the operation is unknown (a
+        // transport built without an API description).
+        let idempotent = op.map_or_else(
+            || {
+                matches!(
+                    request.method().as_str(),
+                    "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE"
+                )
+            },
+            |o| o.is_idempotent(),
+        );
         self.send(client, request, idempotent)
             .instrument(span)
             .await
