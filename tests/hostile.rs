@@ -86,7 +86,12 @@ where
     let (outcome, shown) = match result {
         Ok(rv) => (Outcome::Ok(serde_json::to_value(&*rv).unwrap()), vec![]),
         Err(e) => {
-            let shown = vec![format!("{e}"), format!("{e:?}"), format!("{e:#?}")];
+            let shown = vec![
+                format!("{e}"),
+                format!("{e:?}"),
+                format!("{e:#?}"),
+                format!("{e:#}"),
+            ];
             let outcome = match e {
                 Error::ErrorResponse(rv) => Outcome::ErrorResponse(rv.status().as_u16()),
                 Error::UnexpectedResponse(r) => {
@@ -202,53 +207,40 @@ impl P {
     }
 
     fn client(self, url: String, timeout: Duration) -> Client {
-        let retry = RetryPolicy::disabled();
+        self.client_with(url, timeout, None)
+    }
+
+    /// A client through the runtime's `ClientConfig` (the same one each
+    /// generated builder wraps), optionally with a response-size cap.
+    fn client_with(self, url: String, timeout: Duration, cap: Option<u64>) -> Client {
+        use credential_clients::runtime::{Auth, ClientConfig};
+        let (api, base) = match self {
+            P::Ankra => (&ankra::API, url),
+            P::Awx => (&awx::API, format!("{url}/api/v2")),
+            P::Tines => (&tines::API, url),
+            P::Astra => (&netapp_astra::API, url),
+            P::Oci => (&oci_aidp::API, url),
+        };
+        let auth = match self {
+            P::Oci => Auth::Oci(Arc::new(oci_signer())),
+            _ => Auth::Bearer(TOKEN.into()),
+        };
+        let mut config = ClientConfig::new(api)
+            .base_url(base)
+            .auth(auth)
+            .retry(RetryPolicy::disabled())
+            .timeout(timeout);
+        if let Some(cap) = cap {
+            config = config.max_response_bytes(cap);
+        }
+        let parts = config.build().unwrap();
+        let (base, http, rt) = (&parts.base_url, parts.http, parts.runtime);
         match self {
-            P::Ankra => Client::Ankra(
-                ankra::Client::builder()
-                    .base_url(url)
-                    .bearer_token(TOKEN)
-                    .retry(retry)
-                    .timeout(timeout)
-                    .build()
-                    .unwrap(),
-            ),
-            P::Awx => Client::Awx(
-                awx::Client::builder()
-                    .base_url(format!("{url}/api/v2"))
-                    .bearer_token(TOKEN)
-                    .retry(retry)
-                    .timeout(timeout)
-                    .build()
-                    .unwrap(),
-            ),
-            P::Tines => Client::Tines(
-                tines::Client::builder()
-                    .base_url(url)
-                    .bearer_token(TOKEN)
-                    .retry(retry)
-                    .timeout(timeout)
-                    .build()
-                    .unwrap(),
-            ),
-            P::Astra => Client::Astra(
-                netapp_astra::Client::builder()
-                    .base_url(url)
-                    .bearer_token(TOKEN)
-                    .retry(retry)
-                    .timeout(timeout)
-                    .build()
-                    .unwrap(),
-            ),
-            P::Oci => Client::Oci(
-                oci_aidp::Client::builder()
-                    .base_url(url)
-                    .oci_signer(oci_signer())
-                    .retry(retry)
-                    .timeout(timeout)
-                    .build()
-                    .unwrap(),
-            ),
+            P::Ankra => Client::Ankra(ankra::Client::new_with_client(base, http, rt)),
+            P::Awx => Client::Awx(awx::Client::new_with_client(base, http, rt)),
+            P::Tines => Client::Tines(tines::Client::new_with_client(base, http, rt)),
+            P::Astra => Client::Astra(netapp_astra::Client::new_with_client(base, http, rt)),
+            P::Oci => Client::Oci(oci_aidp::Client::new_with_client(base, http, rt)),
         }
     }
 }
@@ -308,12 +300,16 @@ struct Harness {
 
 impl Harness {
     async fn new(p: P) -> Harness {
+        Self::with_cap(p, None).await
+    }
+
+    async fn with_cap(p: P, cap: Option<u64>) -> Harness {
         let next = Arc::new(Mutex::new(Reply::status(500)));
         let server = {
             let next = next.clone();
             Server::start(move |_, _| next.lock().unwrap().clone()).await
         };
-        let client = p.client(server.url(), PATIENT);
+        let client = p.client_with(server.url(), PATIENT, cap);
         Harness {
             p,
             server,
@@ -404,10 +400,13 @@ async fn empty_body_with_200() {
     }
 }
 
+/// A cap above the 20 MB bodies (the default is 4 MiB).
+const RAISED_CAP: Option<u64> = Some(64 * 1024 * 1024);
+
 #[tokio::test]
 async fn twenty_megabyte_valid_body_is_parsed() {
     for p in ALL {
-        let h = Harness::new(p).await;
+        let h = Harness::with_cap(p, RAISED_CAP).await;
         let padding = vec![b'x'; TWENTY_MB];
         let bytes = p.with_raw("zz_padding", &[&b"\""[..], &padding, b"\""].concat());
         assert!(bytes.len() > TWENTY_MB);
@@ -429,7 +428,7 @@ async fn twenty_megabyte_valid_body_is_parsed() {
 #[tokio::test]
 async fn twenty_megabyte_invalid_body_is_refused_without_printing_it() {
     for p in ALL {
-        let h = Harness::new(p).await;
+        let h = Harness::with_cap(p, RAISED_CAP).await;
         let mut body = p.valid_bytes();
         // Valid so far, then an unterminated string: invalid at the very end.
         body.truncate(body.len() - 1);
@@ -437,6 +436,32 @@ async fn twenty_megabyte_invalid_body_is_refused_without_printing_it() {
         body.resize(body.len() + TWENTY_MB, b'y');
         let seen = h.call(json_200(body)).await;
         seen.withheld(&format!("{p:?}"));
+        seen.hides("yyyyyyyy", &format!("{p:?}"));
+    }
+}
+
+#[tokio::test]
+async fn twenty_megabytes_exceed_the_default_cap() {
+    for p in ALL {
+        let h = Harness::new(p).await;
+        let mut body = p.valid_bytes();
+        body.truncate(body.len() - 1);
+        body.extend_from_slice(format!(",\"zz\":\"{SECRET}").as_bytes());
+        body.resize(body.len() + TWENTY_MB, b'y');
+        body.extend_from_slice(b"\"}");
+        let seen = h.call(json_200(body)).await;
+        match &seen.outcome {
+            Outcome::BodyError { timeout: false } => {}
+            other => panic!("{p:?}: {other:?}"),
+        }
+        let alternate = &seen.shown[3];
+        assert!(
+            seen.shown
+                .iter()
+                .any(|s| s.contains("limit of 4194304 bytes")),
+            "{p:?}: the chain names the cap: {alternate}"
+        );
+        seen.hides(SECRET, &format!("{p:?}"));
         seen.hides("yyyyyyyy", &format!("{p:?}"));
     }
 }

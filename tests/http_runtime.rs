@@ -401,7 +401,8 @@ async fn oci_retries_are_resigned_with_a_fresh_date() {
     .await;
     let client = oci_client(
         &server,
-        RetryPolicy::oci().with_backoff(Duration::from_millis(5), Duration::from_millis(10)),
+        RetryPolicy::for_api(&oci_aidp::API)
+            .with_backoff(Duration::from_millis(5), Duration::from_millis(10)),
     );
     client
         .get_credential()
@@ -429,7 +430,7 @@ async fn oci_retries_are_resigned_with_a_fresh_date() {
 
 #[tokio::test]
 async fn oci_retries_409_incorrect_state_but_not_other_conflicts() {
-    let policy = RetryPolicy::oci()
+    let policy = RetryPolicy::for_api(&oci_aidp::API)
         .with_backoff(Duration::from_millis(1), Duration::from_millis(2))
         .with_max_attempts(3);
     let server = Server::sequence(vec![
@@ -466,6 +467,48 @@ async fn oci_retries_409_incorrect_state_but_not_other_conflicts() {
             assert_eq!(rv.code.as_deref(), Some("Conflict"));
         }
         other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn oci_retries_409_lock_conflict_by_the_specs_body_code_rule() {
+    let policy = RetryPolicy::for_api(&oci_aidp::API)
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let server = Server::sequence(vec![
+        Reply::json(409, &json!({"code": "LockConflict", "message": "locked"})),
+        Reply::json(200, &spec_example("oci-aidp", "200")),
+    ])
+    .await;
+    oci_client(&server, policy)
+        .get_credential()
+        .ai_data_platform_id("p")
+        .credential_key("k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.count(), 2);
+}
+
+#[test]
+fn each_client_defaults_to_its_specs_retry_profile() {
+    use credential_clients::runtime::ClientConfig;
+    let oci = ClientConfig::new(&oci_aidp::API).retry_policy();
+    assert_eq!(oci.max_attempts(), 8);
+    assert_eq!(oci.initial_backoff(), Duration::from_secs(1));
+    assert_eq!(oci.max_backoff(), Duration::from_secs(30));
+    assert_eq!(oci.total_budget(), Duration::from_secs(300));
+    for s in [408, 429, 500, 502, 503, 504, 599] {
+        assert!(oci.retries_status(s), "{s}");
+    }
+    assert!(!oci.retries_status(404) && !oci.retries_status(409));
+    assert!(oci.needs_body(reqwest::StatusCode::CONFLICT));
+    for api in [&ankra::API, &awx::API, &tines::API, &netapp_astra::API] {
+        let p = ClientConfig::new(api).retry_policy();
+        assert_eq!(p.max_attempts(), 3, "{}", api.provider);
+        assert_eq!(p.initial_backoff(), Duration::from_millis(200));
+        assert_eq!(p.total_budget(), Duration::from_secs(30));
+        assert!(p.retries_status(503) && !p.retries_status(501));
+        assert!(!p.needs_body(reqwest::StatusCode::CONFLICT));
     }
 }
 

@@ -75,8 +75,61 @@ pub fn normalize(doc: &mut Value) -> Facts {
     }
     relax_response_constraints(doc);
     drop_unknown_formats(doc);
+    plain_parameter_types(doc);
     facts.inferred_secrets = wrap_types(doc);
     facts
+}
+
+/// A parameter is a value the caller passes, never `null`: a `$ref` to a
+/// scalar component schema is inlined without `nullable` (typify would make
+/// a newtype of `Option<_>` that the generated CLI and mocks cannot parse
+/// or print), and an inline `nullable` is dropped.
+fn plain_parameter_types(doc: &mut Value) {
+    let components = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or(Value::Null);
+    let fix = |param: &mut Value| {
+        let Some(schema) = param.get_mut("schema") else {
+            return;
+        };
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str)
+            && let Some(name) = r.strip_prefix("#/components/schemas/")
+            && let Some(target) = components.get(name)
+            && target
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| matches!(t, "string" | "integer" | "number" | "boolean"))
+            && target.get("nullable") == Some(&Value::Bool(true))
+        {
+            *schema = target.clone();
+        }
+        if let Some(obj) = schema.as_object_mut() {
+            obj.remove("nullable");
+        }
+    };
+    if let Some(params) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        params.values_mut().for_each(fix);
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            if let Some(list) = item.get_mut("parameters").and_then(Value::as_array_mut) {
+                list.iter_mut().for_each(fix);
+            }
+            for method in METHODS {
+                if let Some(list) = item
+                    .get_mut(method)
+                    .and_then(|op| op.get_mut("parameters"))
+                    .and_then(Value::as_array_mut)
+                {
+                    list.iter_mut().for_each(fix);
+                }
+            }
+        }
+    }
 }
 
 /// `format` only types strings and numbers; typify refuses an unknown one

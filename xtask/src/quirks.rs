@@ -226,6 +226,7 @@ fn read_retry(v: &Value, err: &mut impl FnMut(String, String)) -> Retry {
         err(at, "must be a mapping (see specs/README.md)".into());
         return retry;
     };
+    let mut except: Vec<u16> = Vec::new();
     for (key, value) in o {
         let ptr = format!("{at}/{key}");
         let ms = |value: &Value| value.as_u64();
@@ -250,8 +251,9 @@ fn read_retry(v: &Value, err: &mut impl FnMut(String, String)) -> Retry {
                 Ok(s) => retry.statuses = s,
                 Err(m) => err(ptr, m),
             },
+            // Applied after the loop: keys come in alphabetical order.
             "except-statuses" => match parse_statuses(value) {
-                Ok(s) => retry.statuses.retain(|c| !s.contains(c)),
+                Ok(s) => except = s,
                 Err(m) => err(ptr, m),
             },
             "connection-errors" => match value.as_bool() {
@@ -307,6 +309,7 @@ fn read_retry(v: &Value, err: &mut impl FnMut(String, String)) -> Retry {
             ),
         }
     }
+    retry.statuses.retain(|c| !except.contains(c));
     if retry.max_backoff_ms < retry.initial_backoff_ms {
         err(
             at,
@@ -408,5 +411,65 @@ impl Quirks {
             region_variable: #region,
             env_prefix: #env_prefix,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn quirks(doc: Value) -> Result<Quirks, Vec<SpecError>> {
+        read(Path::new("specs/x.yaml"), "x-y", &doc)
+    }
+
+    #[test]
+    fn a_retry_profile_with_ranges_exceptions_and_body_codes() {
+        let q = quirks(json!({
+            "x-credential-clients-retry": {
+                "except-statuses": [501],
+                "statuses": [429, "500-503"],
+                "body-codes": [{"status": 409, "pointer": "/code", "codes": ["Busy"]}],
+                "max-attempts": 5
+            },
+            "x-credential-clients-request-id": "X-Request-Id"
+        }))
+        .unwrap();
+        assert_eq!(
+            q.retry.statuses,
+            [429, 500, 502, 503],
+            "except applies whatever the key order"
+        );
+        assert_eq!(q.retry.max_attempts, 5);
+        assert_eq!(q.retry.body_codes[0].codes, ["Busy"]);
+        assert_eq!(
+            q.request_id,
+            Some(RequestId {
+                name: "x-request-id".into(),
+                generate: true
+            })
+        );
+        assert_eq!(q.env_prefix, "X_Y");
+    }
+
+    #[test]
+    fn malformed_extensions_are_named_by_pointer() {
+        let errs = quirks(json!({
+            "x-credential-clients-retry": {"statuses": ["5xx"], "max-attempts": 0, "nope": 1},
+            "x-credential-clients-env-prefix": "lower",
+            "x-credential-clients-region-variable": "region"
+        }))
+        .unwrap_err();
+        let pointers: Vec<&str> = errs.iter().map(|e| e.pointer.as_str()).collect();
+        for p in [
+            "/x-credential-clients-retry/statuses",
+            "/x-credential-clients-retry/max-attempts",
+            "/x-credential-clients-retry/nope",
+            "/x-credential-clients-env-prefix",
+            "/x-credential-clients-region-variable",
+        ] {
+            assert!(pointers.contains(&p), "{p} in {pointers:?}");
+        }
+        assert!(errs.iter().all(|e| e.rule == Rule::Extension));
     }
 }

@@ -238,7 +238,7 @@ fn run(opts: &Opts, do_codegen: bool, do_client: bool, do_decode: bool) -> Resul
              (date, opc-request-id and the signature bytes excepted) and decoded equal credentials.\n\n{}",
             report::client(&rows, requests, in_flight)
         );
-        eprintln!("hooks: Runtime::prepare per auth mode ...");
+        eprintln!("hooks: Transport::prepare + authenticate per auth mode ...");
         let (batches, batch_time) = if q {
             (3, Duration::from_millis(20))
         } else {

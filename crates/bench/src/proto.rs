@@ -1,5 +1,5 @@
 //! A prototype of the fix for the largest cost the benchmark found in the
-//! runtime's `pre` hook: `credential_clients_runtime::runtime::check_path`
+//! runtime's `pre` hook: `credential_clients_runtime::path::check_path`
 //! parses the base URL on every request and collects the path segments into
 //! vectors. Here the base path is computed once (as the runtime could at
 //! client build) and the segments are compared without allocating. It exists
@@ -59,7 +59,7 @@ impl PathCheck {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credential_clients::runtime::runtime::check_path;
+    use credential_clients::runtime::path::check_path;
 
     #[test]
     fn agrees_with_the_runtime() {

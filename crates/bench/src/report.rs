@@ -185,7 +185,7 @@ pub fn client(rows: &[ClientRow], requests: usize, in_flight: usize) -> String {
 /// The hook microbenchmark table.
 pub fn hooks(costs: &[HookCost]) -> String {
     let mut s = String::from(
-        "| auth | Runtime::prepare (pre hook) | hand-written headers/signing | overhead |\n|---|---:|---:|---:|\n",
+        "| auth | Transport::prepare + authenticate | hand-written headers/signing | overhead |\n|---|---:|---:|---:|\n",
     );
     for c in costs {
         let _ = writeln!(
@@ -203,7 +203,7 @@ pub fn hooks(costs: &[HookCost]) -> String {
 /// The path-check row under the hooks table.
 pub fn path_check(runtime_ns: f64, proto_ns: f64) -> String {
     format!(
-        "\nOf which the path check (`runtime::check_path`, parses the base URL every call): {}; \
+        "\nOf which the path check (`path::check_path`, parses the base URL every call): {}; \
          the same check with the base path parsed once and no allocation \
          (`crates/bench/src/proto.rs`): {}.\n",
         fmt_secs(runtime_ns / 1e9),

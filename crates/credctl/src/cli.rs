@@ -91,7 +91,70 @@ fn global_args() -> Vec<Arg> {
             .global(true)
             .help(
                 "Retries after the first attempt, 0 to 10 [env: CREDCTL_RETRIES] \
-                 [config: retries] [default: the client's policy: 2, OCI 7]",
+                 [config: retries] [default: the provider's policy from its spec: 2, OCI 7]",
+            ),
+        Arg::new("max-response-bytes")
+            .long("max-response-bytes")
+            .value_name("BYTES")
+            .global(true)
+            .help(
+                "Refuse response bodies larger than this [env: CREDCTL_MAX_RESPONSE_BYTES] \
+                 [config: max_response_bytes] [default: 4194304 (4 MiB)]",
+            ),
+        Arg::new("verbose")
+            .long("verbose")
+            .short('v')
+            .global(true)
+            .action(ArgAction::Count)
+            .help(
+                "Print the client's tracing spans to stderr: provider, operation, route, \
+                 attempts, status, backoff, request id (never secrets)",
+            ),
+        Arg::new("ca-cert")
+            .long("ca-cert")
+            .value_name("FILE")
+            .global(true)
+            .help_heading("TLS and proxy")
+            .help(
+                "Also trust the CA certificates in this PEM file [env: CREDCTL_CA_CERT] \
+                 [config: ca_cert]",
+            ),
+        Arg::new("client-cert")
+            .long("client-cert")
+            .value_name("FILE")
+            .global(true)
+            .help_heading("TLS and proxy")
+            .help(
+                "Client certificate chain (PEM) for mutual TLS, with --client-key \
+                 [env: CREDCTL_CLIENT_CERT] [config: client_cert]",
+            ),
+        Arg::new("client-key")
+            .long("client-key")
+            .value_name("FILE")
+            .global(true)
+            .help_heading("TLS and proxy")
+            .help(
+                "Private key (PEM) of --client-cert [env: CREDCTL_CLIENT_KEY] \
+                 [config: client_key]",
+            ),
+        Arg::new("proxy")
+            .long("proxy")
+            .value_name("URL")
+            .global(true)
+            .help_heading("TLS and proxy")
+            .help(
+                "Send requests through this proxy (http://, https://, socks5://; may hold \
+                 user:password@) except to NO_PROXY hosts [env: CREDCTL_PROXY] [config: proxy] \
+                 [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY]",
+            ),
+        Arg::new("insecure")
+            .long("insecure")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help_heading("TLS and proxy")
+            .help(
+                "DANGEROUS: do not verify TLS certificates (warns on every run) \
+                 [env: CREDCTL_INSECURE=true] [config: insecure = true]",
             ),
     ]
 }
@@ -108,9 +171,11 @@ pub fn after_help() -> String {
             .collect();
         env.push_str(&format!("  {:<13} {}\n", provider.stem, names.join(", ")));
     }
-    env.push_str(
-        "  all           CREDCTL_CONFIG, CREDCTL_OUTPUT, CREDCTL_TIMEOUT, CREDCTL_RETRIES",
-    );
+    env.push_str(&format!(
+        "  all           {}\n",
+        config::GLOBAL_ENV.join(", ")
+    ));
+    env.push_str("  proxy         HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (standard)");
     format!("{EXIT_CODES_HELP}\n\n{env}")
 }
 
@@ -175,7 +240,7 @@ fn taken_longs(cmd: &Command) -> Vec<String> {
 /// `<P>_<PARAM>` and the config file.
 fn adapt_operation(provider: &Provider, cmd: Command, file: &FileConfig) -> Command {
     let id = id_arg(provider).unwrap_or_default();
-    let prefix = config::env_prefixes(provider.stem)[0].clone();
+    let prefix = config::env_prefixes(provider.stem, provider.api)[0].clone();
     let stem = provider.stem;
     cmd.mut_args(|arg| {
         let is_bool = {

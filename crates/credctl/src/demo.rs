@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use credential_clients::runtime::{self as rt, AuthScheme};
 
-use crate::config::{FileConfig, Format, Globals, kebab};
+use crate::config::{FileConfig, Globals, kebab};
 use crate::exit::{AuthHint, ErrorContext, Failure};
-use crate::output::{Output, summary_json, summary_table};
+use crate::output::{Format, Output, emit, summary_json, summary_table};
 use crate::providers::{self, PROVIDERS, Provider};
 use crate::{cli, spec};
 
@@ -60,6 +60,7 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
                 auth: AuthHint::Demo,
                 location_hint: "the demo's mock server".into(),
                 attempts: 1,
+                request_id: provider.api.request_id.map(|r| r.name),
             },
         );
         let result =
@@ -81,16 +82,14 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
         eprintln!("  {stem:<13} {url}");
     }
     match globals.format {
-        Format::Table => print!("{}", summary_table(&rows)),
+        Format::Table => emit(&summary_table(&rows)),
         Format::Json => {
             let rows: Vec<_> = rows.iter().map(summary_json).collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rows).unwrap_or_default()
-            );
+            let mut text = serde_json::to_string_pretty(&rows).unwrap_or_default();
+            text.push('\n');
+            emit(&text)
         }
     }
-    Ok(())
 }
 
 /// The first authentication the spec declares, with demo credentials.

@@ -1,10 +1,14 @@
 //! Exit codes and the one-line messages that go with them.
 
+use credential_clients::runtime::TransportError;
 use serde::Serialize;
 
 /// The process exit codes (documented in `credctl --help` and the README).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
+    /// Whoever read stdout closed it (`credctl get ... | head -1`): stop
+    /// quietly, as a successful run.
+    StdoutClosed = 0,
     /// A server error (5xx), an undocumented status, a body that does not parse.
     Other = 1,
     /// Bad arguments or configuration (clap also exits with 2 on usage errors).
@@ -55,6 +59,11 @@ impl Failure {
     pub fn other(message: impl Into<String>) -> Self {
         Self::new(Code::Other, message)
     }
+
+    /// stdout is closed: nothing to print, nothing to report.
+    pub fn stdout_closed() -> Self {
+        Self::new(Code::StdoutClosed, "")
+    }
 }
 
 /// How the request authenticated, to say what to check after a 401/403.
@@ -81,10 +90,33 @@ pub struct ErrorContext {
     pub location_hint: String,
     /// Attempts in all (1 = no retries).
     pub attempts: u32,
+    /// The API's request-id header (`ApiDescription::request_id`), whose
+    /// value is printed with errors.
+    pub request_id: Option<&'static str>,
 }
 
-/// The exit code and message for a failed call.
+/// The exit code and message for a failed call, with the vendor's request
+/// id when the response had one.
 pub fn classify<T: Serialize>(err: &progenitor_client::Error<T>, ctx: &ErrorContext) -> Failure {
+    use progenitor_client::Error as E;
+    let headers = match err {
+        E::ErrorResponse(rv) => Some(rv.headers()),
+        E::UnexpectedResponse(r) => Some(r.headers()),
+        _ => None,
+    };
+    let id = ctx
+        .request_id
+        .zip(headers)
+        .and_then(|(name, h)| h.get(name))
+        .and_then(|v| v.to_str().ok());
+    let mut failure = classify_inner(err, ctx);
+    if let Some(id) = id {
+        failure.message.push_str(&format!(" [request id {id}]"));
+    }
+    failure
+}
+
+fn classify_inner<T: Serialize>(err: &progenitor_client::Error<T>, ctx: &ErrorContext) -> Failure {
     use progenitor_client::Error as E;
     let p = ctx.provider;
     match err {
@@ -106,6 +138,9 @@ pub fn classify<T: Serialize>(err: &progenitor_client::Error<T>, ctx: &ErrorCont
             from_status(r.status().as_u16(), retry_after, None, ctx)
         }
         E::CommunicationError(e) | E::InvalidUpgrade(e) | E::ResponseBodyError(e) => {
+            if let Some(stopped) = TransportError::find(e) {
+                return transport(stopped, ctx);
+            }
             match e.status() {
                 Some(status) => from_status(status.as_u16(), None, None, ctx),
                 None => network(e, ctx),
@@ -116,6 +151,22 @@ pub fn classify<T: Serialize>(err: &progenitor_client::Error<T>, ctx: &ErrorCont
             "the response from {p} does not match its spec: {e}"
         )),
         E::Custom(m) => Failure::other(format!("{p}: {m}")),
+    }
+}
+
+/// A call the client itself stopped.
+fn transport(e: &TransportError, ctx: &ErrorContext) -> Failure {
+    let p = ctx.provider;
+    match e {
+        TransportError::BodyTooLarge { .. } => Failure::other(format!(
+            "the response from {p} is too large: {e} (credctl: --max-response-bytes)"
+        )),
+        TransportError::CrossOriginRedirect { .. } => Failure::usage(format!(
+            "{p} redirected elsewhere: {e}; check {}",
+            ctx.location_hint
+        )),
+        TransportError::Auth(_) => Failure::new(Code::Auth, format!("{p}: {e}")),
+        _ => Failure::other(format!("{p}: {e}")),
     }
 }
 
@@ -316,6 +367,7 @@ mod tests {
             auth,
             location_hint: "TINES_BASE_URL or TINES_TENANT".into(),
             attempts: 3,
+            request_id: None,
         }
     }
 

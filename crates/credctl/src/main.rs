@@ -13,6 +13,7 @@ mod output;
 mod providers;
 mod redact;
 mod spec;
+mod trace;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ use crate::providers::Provider;
 fn main() -> ExitCode {
     match run(std::env::args_os().collect()) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.code == exit::Code::StdoutClosed => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("credctl: {}", failure.message);
             ExitCode::from(failure.code as u8)
@@ -60,17 +62,17 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 .get_one::<String>("provider")
                 .ok_or_else(|| Failure::usage("credctl schema <provider>"))?;
             let schema = (find(stem)?.schema)();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).map_err(|e| Failure::other(e.to_string()))?
-            );
-            Ok(())
+            let mut text =
+                serde_json::to_string_pretty(&schema).map_err(|e| Failure::other(e.to_string()))?;
+            text.push('\n');
+            output::emit(&text)
         }
         "demo" => {
             let mut globals = Globals::resolve(sub, &file)?;
+            trace::init(globals.verbose);
             // The demo shows the table unless JSON is asked for on the command line.
             if sub.value_source("output") != Some(clap::parser::ValueSource::CommandLine) {
-                globals.format = config::Format::Table;
+                globals.format = output::Format::Table;
             }
             runtime()?.block_on(demo::run(&globals))
         }
@@ -99,6 +101,7 @@ fn call(
     file: &FileConfig,
 ) -> Result<(), Failure> {
     let globals = Globals::resolve(matches, file)?;
+    trace::init(globals.verbose);
     let connection = config::connection(provider, matches, file, &globals)?;
     let context = ErrorContext {
         provider: provider.stem,
@@ -106,6 +109,7 @@ fn call(
         auth: connection.auth.clone(),
         location_hint: connection.location_hint.clone(),
         attempts: globals.attempts(provider.api),
+        request_id: provider.api.request_id.map(|r| r.name),
     };
     let output = Output::new(provider, globals.format, globals.reveal, context);
     runtime()?.block_on(async {

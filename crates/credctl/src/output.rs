@@ -11,10 +11,16 @@ use credential_clients::summary::CredentialSummary;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::config::Format;
 use crate::exit::{ErrorContext, Failure, classify};
 use crate::providers::Provider;
 use crate::redact::redact;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Table,
+}
 
 /// Printer and recorder for one call. Cheap to clone (shared state), so the
 /// generated `Cli` can own one while credctl keeps another.
@@ -93,25 +99,31 @@ impl Output {
             self.0.summaries.borrow_mut().push(summary);
             return;
         }
-        match self.0.format {
+        let text = match self.0.format {
             Format::Json => {
                 let shown = if self.0.reveal { &raw } else { &redacted };
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(shown).unwrap_or_else(|_| shown.to_string())
-                );
+                let mut text =
+                    serde_json::to_string_pretty(shown).unwrap_or_else(|_| shown.to_string());
+                text.push('\n');
+                text
             }
             Format::Table => match summary {
-                Some(summary) => print!("{}", summary_table(&[summary])),
-                None => print!("{}", field_table(&redacted)),
+                Some(summary) => summary_table(&[summary]),
+                None => field_table(&redacted),
             },
+        };
+        if let Err(failure) = emit(&text) {
+            self.fail(failure);
         }
     }
 
     /// A response without a body.
     pub fn no_item(&self) {
-        if !self.0.collect && self.0.format == Format::Json {
-            println!("null");
+        if !self.0.collect
+            && self.0.format == Format::Json
+            && let Err(failure) = emit("null\n")
+        {
+            self.fail(failure);
         }
     }
 
@@ -122,6 +134,19 @@ impl Output {
 
     fn fail(&self, failure: Failure) {
         *self.0.failure.borrow_mut() = Some(failure);
+    }
+}
+
+/// Write `text` to stdout and flush. A closed stdout (the reader of a pipe
+/// exited, as `head -1` does) is [`Failure::stdout_closed`]: credctl then
+/// stops quietly with exit code 0, without a panic or a message.
+pub fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::stdout_closed()),
+        Err(e) => Err(Failure::other(format!("cannot write to stdout: {e}"))),
     }
 }
 

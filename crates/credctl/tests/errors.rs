@@ -209,7 +209,7 @@ fn bad_arguments_exit_2() {
         (
             &["get", "tines", "7"],
             &[],
-            "tines needs the API key: set --token, TINES_API_KEY",
+            "tines needs the API key: set --token, TINES_TOKEN",
         ),
         (
             &["get", "awx", "1"],

@@ -114,10 +114,15 @@ fn help_documents_exit_codes_and_environment() {
             "ANKRA_TOKEN",
             "AWX_HOST",
             "AWX_TOKEN, AWX_USERNAME, AWX_PASSWORD",
-            "TINES_TENANT, TINES_API_KEY",
-            "ASTRA_HOST, ASTRA_API_TOKEN",
+            "TINES_TENANT, TINES_TOKEN",
+            "ASTRA_HOST, ASTRA_TOKEN",
             "OCI_REGION, OCI_SECOND_LEVEL_DOMAIN, OCI_CONFIG_FILE, OCI_PROFILE",
             "OCI_BASE_URL",
+            "CREDCTL_MAX_RESPONSE_BYTES",
+            "CREDCTL_CA_CERT, CREDCTL_CLIENT_CERT, CREDCTL_CLIENT_KEY, CREDCTL_PROXY",
+            "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+            "--insecure",
+            "--verbose",
         ] {
             assert!(text.contains(needle), "{flag}: {needle}\n{text}");
         }

@@ -1,60 +1,32 @@
-//! Building a client: base URL, server variables, auth, retries, timeouts.
+//! Building a client: base URL and server variables (`config/server.rs`),
+//! auth, retries, timeouts, limits, redirects, TLS and proxy, or a
+//! caller's own `reqwest::Client`. The generated `ClientBuilder` setters
+//! are one-line wrappers over [`ClientConfig`].
+
+mod server;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::api::{ApiDescription, AuthScheme, VariableKind};
+use crate::api::{ApiDescription, AuthScheme};
+pub use crate::auth::Auth;
+use crate::auth::{AuthError, AuthSetupError};
+use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::oci;
+use crate::redirect::DEFAULT_MAX_REDIRECTS;
 use crate::retry::RetryPolicy;
-use crate::runtime::Runtime;
 use crate::secret::Secret;
+use crate::tls::{NetworkOptions, TlsError};
+use crate::transport::{Transport, default_user_agent, user_agent};
 
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default timeout of one attempt (request sent to body read).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How a client authenticates. `Debug` never shows a secret.
-#[derive(Debug, Clone)]
-pub enum Auth {
-    /// `Authorization: Bearer <token>`.
-    Bearer(Secret),
-    /// HTTP Basic.
-    Basic {
-        /// The user name.
-        username: String,
-        /// The password.
-        password: Secret,
-    },
-    /// A key in a request header.
-    ApiKeyHeader {
-        /// The header name.
-        header: &'static str,
-        /// The key.
-        value: Secret,
-    },
-    /// OCI request signing; every attempt is signed with a fresh `date`.
-    Oci(Arc<oci::Signer>),
-}
-
-impl Auth {
-    /// The scheme this auth implements.
-    pub fn scheme(&self) -> AuthScheme {
-        match self {
-            Auth::Bearer(_) => AuthScheme::Bearer,
-            Auth::Basic { .. } => AuthScheme::Basic,
-            Auth::ApiKeyHeader { header, .. } => AuthScheme::ApiKeyHeader {
-                name: header,
-                prefix: "",
-            },
-            Auth::Oci(_) => AuthScheme::OciSignature,
-        }
-    }
-}
-
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// The base URL is not an absolute http(s) URL without query or fragment.
     #[error("invalid base URL `{url}`: {reason}")]
@@ -113,9 +85,38 @@ pub enum BuildError {
         /// The scheme.
         scheme: AuthScheme,
     },
+    /// A credential cannot be sent (e.g. a newline in a token).
+    #[error("`{provider}`: {source}")]
+    InvalidCredential {
+        /// The provider.
+        provider: &'static str,
+        /// What is wrong (never the credential).
+        source: AuthError,
+    },
+    /// The TLS or proxy settings cannot be used.
+    #[error("TLS / proxy settings: {0}")]
+    Tls(#[from] TlsError),
+    /// Settings that only apply to a client the runtime builds were given
+    /// together with [`ClientConfig::http_client`].
+    #[error(
+        "{settings} cannot be applied to a client passed with `http_client`; configure them on \
+         that reqwest::Client instead"
+    )]
+    HttpClientConflict {
+        /// The settings.
+        settings: String,
+    },
     /// The HTTP client could not be built.
-    #[error("cannot build the HTTP client: {0}")]
+    #[error("cannot build the HTTP client: {}", cause(.0))]
     Http(#[source] reqwest::Error),
+}
+
+fn cause(e: &reqwest::Error) -> String {
+    let mut last: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    last.to_string()
 }
 
 /// Everything a generated `ClientBuilder` collects. `Debug` never shows a
@@ -125,12 +126,18 @@ pub struct ClientConfig {
     api: &'static ApiDescription,
     base_url: Option<String>,
     variables: BTreeMap<String, String>,
-    config_region: Option<String>,
+    /// The region of an OCI-style config profile, for `api.region_variable`.
+    profile_region: Option<String>,
     auth: Option<Auth>,
-    retry: RetryPolicy,
-    connect_timeout: Duration,
-    timeout: Duration,
+    retry: Option<RetryPolicy>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
     user_agent: Option<String>,
+    max_response_bytes: u64,
+    max_redirects: usize,
+    network: NetworkOptions,
+    http_client: Option<reqwest::Client>,
 }
 
 /// What `ClientConfig::build` produces for the generated `Client`.
@@ -138,32 +145,37 @@ pub struct ClientConfig {
 pub struct ClientParts {
     /// The base URL, without trailing slash.
     pub base_url: String,
-    /// The HTTP client, with timeouts set.
+    /// The HTTP client, with timeouts, redirect policy, TLS and proxy set.
     pub http: reqwest::Client,
-    /// The runtime hooks' state.
-    pub runtime: Runtime,
+    /// The hooks' state.
+    pub runtime: Transport,
 }
 
 impl ClientConfig {
-    /// Defaults for `api`: its default server, no auth, the provider's retry
-    /// policy (Oracle's for OCI-signed APIs), default timeouts.
+    /// Defaults for `api`: its default server, no auth, the retry policy
+    /// its spec declares, default timeouts and limits.
     pub fn new(api: &'static ApiDescription) -> Self {
-        let retry = if api.supports(&AuthScheme::OciSignature) {
-            RetryPolicy::oci()
-        } else {
-            RetryPolicy::default()
-        };
         Self {
             api,
             base_url: None,
             variables: BTreeMap::new(),
-            config_region: None,
+            profile_region: None,
             auth: None,
-            retry,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
+            retry: None,
+            connect_timeout: None,
+            timeout: None,
+            call_timeout: None,
             user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_redirects: DEFAULT_MAX_REDIRECTS,
+            network: NetworkOptions::default(),
+            http_client: None,
         }
+    }
+
+    /// The API this configures a client for.
+    pub fn api(&self) -> &'static ApiDescription {
+        self.api
     }
 
     /// Use this base URL instead of the default server.
@@ -184,30 +196,50 @@ impl ClientConfig {
         self
     }
 
-    /// Use an OCI config profile: its key signs requests, and its region is
-    /// the `region` server variable unless one is set explicitly.
+    /// Use an OCI config profile: its key signs requests, and its region
+    /// fills the API's region variable (`ApiDescription::region_variable`)
+    /// unless that variable is set explicitly.
+    ///
+    /// # Errors
+    /// The profile's key cannot be used.
     pub fn oci_config(mut self, config: oci::OciConfig) -> Result<Self, oci::ConfigError> {
         let signer = config.signer()?;
-        self.auth = Some(Auth::Oci(Arc::new(signer)));
-        self.config_region = config.region.clone();
+        self.auth = Some(Auth::Oci(std::sync::Arc::new(signer)));
+        self.profile_region = config.region.clone();
         Ok(self)
     }
 
-    /// Set the retry policy.
+    /// Set the retry policy (default: `RetryPolicy::for_api(api)`).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.retry = Some(policy);
         self
     }
 
-    /// Set the connect timeout.
+    /// The retry policy the client will use.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+            .clone()
+            .unwrap_or_else(|| RetryPolicy::for_api(self.api))
+    }
+
+    /// Set the connect timeout (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Set the per-attempt timeout.
+    /// Set the per-attempt timeout, from sending the request to the end of
+    /// the body (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Set a deadline for a whole call: all attempts, the waits between
+    /// them and the last body (default: none; the retry policy's budget
+    /// still stops new retries).
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
         self
     }
 
@@ -217,246 +249,157 @@ impl ClientConfig {
         self
     }
 
-    /// The base URL the client will use.
-    pub fn resolved_base_url(&self) -> Result<String, BuildError> {
-        let url = match &self.base_url {
-            Some(url) => {
-                if !self.variables.is_empty() {
-                    return Err(BuildError::VariablesWithBaseUrl {
-                        names: self
-                            .variables
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    });
-                }
-                url.clone()
-            }
-            None => self.expand_server()?,
-        };
-        validate_base_url(&url)
+    /// Cap response bodies at `bytes` (default 4 MiB). A larger body fails
+    /// with `TransportError::BodyTooLarge` while it streams in; no more
+    /// than the cap is buffered.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
     }
 
-    fn expand_server(&self) -> Result<String, BuildError> {
-        let server = &self.api.server;
-        for name in self.variables.keys() {
-            if !server.variables.iter().any(|v| v.name == name) {
-                return Err(BuildError::UnknownServerVariable {
-                    provider: self.api.provider,
-                    name: name.clone(),
-                    known: server
-                        .variables
-                        .iter()
-                        .map(|v| v.name)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                });
-            }
-        }
-        let mut url = server.url.to_string();
-        for var in server.variables {
-            let value = self
-                .variables
-                .get(var.name)
-                .cloned()
-                .or_else(|| {
-                    (self.api.region_variable == Some(var.name))
-                        .then(|| self.config_region.clone())
-                        .flatten()
-                })
-                .unwrap_or_else(|| var.default.to_string());
-            if !var.allowed.is_empty() && !var.allowed.contains(&value.as_str()) {
-                return Err(BuildError::InvalidServerVariable {
-                    name: var.name.to_string(),
-                    value,
-                    reason: format!("allowed values are {}", var.allowed.join(", ")),
-                });
-            }
-            if let Err(reason) = check_variable(var.kind, &value, var.default) {
-                return Err(BuildError::InvalidServerVariable {
-                    name: var.name.to_string(),
-                    value,
-                    reason: reason.to_string(),
-                });
-            }
-            url = url.replace(&format!("{{{}}}", var.name), &value);
-        }
-        let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-            return Err(BuildError::BaseUrlRequired {
-                provider: self.api.provider,
-                server: if server.url.is_empty() {
-                    "not given (no `servers`)".to_string()
-                } else if server.url == url {
-                    format!("the relative URL `{url}`")
-                } else {
-                    format!("`{}`, which is `{url}` with its defaults", server.url)
-                },
-                env_prefix: self.api.env_prefix,
-            });
-        }
-        Ok(url)
+    /// Follow at most `count` same-origin redirects of idempotent requests
+    /// (default 3; 0 returns every 3xx as it is). Redirects to another
+    /// origin are always refused.
+    pub fn max_redirects(mut self, count: usize) -> Self {
+        self.max_redirects = count;
+        self
+    }
+
+    /// Trust the certificates of this PEM bundle in addition to the
+    /// platform's roots (e.g. a company CA).
+    pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.network.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Trust only the certificates added with
+    /// [`ClientConfig::root_certificate_pem`], not the platform's roots.
+    pub fn only_given_root_certificates(mut self, only: bool) -> Self {
+        self.network.only_given_roots = only;
+        self
+    }
+
+    /// Present this client identity for mutual TLS: a PEM certificate chain
+    /// and its PEM private key (PKCS#8, PKCS#1 or SEC1).
+    pub fn client_identity_pem(
+        mut self,
+        certificate_chain: impl Into<Vec<u8>>,
+        private_key: impl Into<Secret>,
+    ) -> Self {
+        self.network.identity = Some((certificate_chain.into(), private_key.into()));
+        self
+    }
+
+    /// Refuse TLS versions below `version`.
+    pub fn min_tls_version(mut self, version: reqwest::tls::Version) -> Self {
+        self.network.min_tls_version = Some(version);
+        self
+    }
+
+    /// **Dangerous**: accept any server certificate, including expired,
+    /// self-signed and wrong-host ones. Anyone on the network path can then
+    /// read and change the traffic, credentials included. For local tests
+    /// only; prefer [`ClientConfig::root_certificate_pem`].
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.network.danger_accept_invalid_certs = accept;
+        self
+    }
+
+    /// Send every request through this proxy (`http://`, `https://` or
+    /// `socks5://`, optionally with `user:password@`), except to hosts in
+    /// `NO_PROXY`. Without it, `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`
+    /// and `NO_PROXY` apply.
+    pub fn proxy(mut self, url: impl Into<Secret>) -> Self {
+        self.network.proxy = Some(url.into());
+        self
+    }
+
+    /// Ignore the proxy environment variables (an explicit
+    /// [`ClientConfig::proxy`] still applies).
+    pub fn no_proxy(mut self) -> Self {
+        self.network.no_proxy = true;
+        self
+    }
+
+    /// Send with this `reqwest::Client` instead of building one. Its own
+    /// connect timeout, TLS, proxy and redirect settings apply (install
+    /// `redirect::policy` and `.referer(false)` on it for the runtime's
+    /// redirect rules); the per-attempt timeout applies only when set with
+    /// [`ClientConfig::timeout`]; the call deadline, retries, auth and the
+    /// response-size cap apply as usual.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
     }
 
     /// Build the HTTP client and runtime.
+    ///
+    /// # Errors
+    /// An invalid base URL or server variable, an authentication method
+    /// the provider does not support or a credential that cannot be sent,
+    /// unusable TLS or proxy settings.
     pub fn build(self) -> Result<ClientParts, BuildError> {
         let base_url = self.resolved_base_url()?;
-        if let Some(auth) = &self.auth {
-            let scheme = auth.scheme();
-            if !self.api.supports(&scheme) {
-                return Err(BuildError::AuthNotSupported {
-                    provider: self.api.provider,
-                    scheme,
-                });
+        let provider = self.api.provider;
+        let auth = match self.auth.clone() {
+            None => None,
+            Some(auth) => Some(auth.authenticator(self.api).map_err(|e| match e {
+                AuthSetupError::NotSupported(scheme) => {
+                    BuildError::AuthNotSupported { provider, scheme }
+                }
+                AuthSetupError::Invalid(source) => {
+                    BuildError::InvalidCredential { provider, source }
+                }
+            })?),
+        };
+        let retry = self.retry_policy();
+        let (http, attempt_timeout) = match self.http_client.clone() {
+            Some(client) => {
+                let mut conflicts = Vec::new();
+                if !self.network.is_default() {
+                    conflicts.push("TLS / proxy settings");
+                }
+                if self.connect_timeout.is_some() {
+                    conflicts.push("a connect timeout");
+                }
+                if self.max_redirects != DEFAULT_MAX_REDIRECTS {
+                    conflicts.push("a redirect limit");
+                }
+                if !conflicts.is_empty() {
+                    return Err(BuildError::HttpClientConflict {
+                        settings: conflicts.join(", "),
+                    });
+                }
+                (client, self.timeout)
             }
-        }
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .build()
-            .map_err(BuildError::Http)?;
-        let user_agent = self
+            None => {
+                let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+                let builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(timeout)
+                    .redirect(crate::redirect::policy(self.max_redirects))
+                    .referer(false);
+                let builder = self.network.apply(builder)?;
+                (builder.build().map_err(BuildError::Http)?, Some(timeout))
+            }
+        };
+        let agent = self
             .user_agent
-            .unwrap_or_else(|| crate::runtime::default_user_agent(self.api.provider));
-        let runtime = Runtime::new(self.auth, self.retry, &user_agent);
+            .clone()
+            .unwrap_or_else(|| default_user_agent(provider));
+        let runtime = Transport {
+            api: self.api,
+            auth,
+            retry,
+            user_agent: user_agent(&agent),
+            max_response_bytes: self.max_response_bytes,
+            attempt_timeout,
+            call_timeout: self.call_timeout,
+        };
         Ok(ClientParts {
             base_url,
             http,
             runtime,
         })
     }
-}
-
-/// Whether `value` fits a server variable of this kind without changing
-/// the URL's structure.
-fn check_variable(kind: VariableKind, value: &str, default: &str) -> Result<(), &'static str> {
-    let structural =
-        |c: char| matches!(c, '/' | '@' | '?' | '#' | '\\') || c.is_whitespace() || c.is_control();
-    match kind {
-        VariableKind::Scheme => match value.to_ascii_lowercase().as_str() {
-            "http" | "https" => Ok(()),
-            _ => Err("the scheme must be `http` or `https`"),
-        },
-        VariableKind::Port => match value.parse::<u16>() {
-            Ok(p) if p > 0 && value.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
-            _ => Err("a port is a number from 1 to 65535"),
-        },
-        // A variable whose default is a path prefix (`/api/v2`) may hold `/`,
-        // but no `.`/`..` segment; other path variables are one segment.
-        VariableKind::Path if default.starts_with('/') => {
-            let bad = value
-                .chars()
-                .any(|c| c != '/' && (structural(c) || c == '%'))
-                || !value.starts_with('/')
-                || value.split('/').any(|seg| seg == "." || seg == "..");
-            if bad {
-                Err(
-                    "a path prefix starts with `/` and holds no `.`/`..` segment, `@`, `?`, `#`, `%` or whitespace",
-                )
-            } else {
-                Ok(())
-            }
-        }
-        VariableKind::Path => {
-            if value.chars().any(|c| structural(c) || c == '%') || value == "." || value == ".." {
-                Err("a path part may not hold `/`, `@`, `?`, `#`, `%`, whitespace, or be `.`/`..`")
-            } else {
-                Ok(())
-            }
-        }
-        VariableKind::Url => {
-            let lower = value.to_ascii_lowercase();
-            if value.is_empty() {
-                Ok(()) // reported as "needs a base URL"
-            } else if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-                Err("it must be an absolute http(s) URL")
-            } else if value
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control() || c == '?' || c == '#')
-            {
-                Err("a base URL has no whitespace, query or fragment")
-            } else {
-                Ok(())
-            }
-        }
-        _ => check_host(value),
-    }
-}
-
-/// A host part: letters, digits, `-`, `.`, `_`, optionally `:port`, or a
-/// bracketed IPv6 literal with an optional port.
-fn check_host(value: &str) -> Result<(), &'static str> {
-    const BAD: &str = "a host may hold letters, digits, `-`, `.`, `_`, an optional `:port`, or a \
-                       bracketed IPv6 literal; not `/`, `@`, `?`, `#` or whitespace";
-    if value.is_empty() {
-        return Err("a host part cannot be empty");
-    }
-    let (host, port) = if let Some(rest) = value.strip_prefix('[') {
-        let Some((inside, after)) = rest.split_once(']') else {
-            return Err(BAD);
-        };
-        if inside.is_empty()
-            || !inside
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
-        {
-            return Err(BAD);
-        }
-        match after {
-            "" => return Ok(()),
-            p => (None, Some(p.strip_prefix(':').ok_or(BAD)?)),
-        }
-    } else {
-        match value.split_once(':') {
-            Some((h, p)) => (Some(h), Some(p)),
-            None => (Some(value), None),
-        }
-    };
-    if let Some(h) = host
-        && (h.is_empty()
-            || !h
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
-    {
-        return Err(BAD);
-    }
-    if let Some(p) = port
-        && !(p.parse::<u16>().is_ok_and(|p| p > 0) && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Err("the port after `:` must be a number from 1 to 65535");
-    }
-    Ok(())
-}
-
-fn validate_base_url(url: &str) -> Result<String, BuildError> {
-    // Never echo a password someone put in the URL.
-    let shown = match reqwest::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() || !u.username().is_empty() => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
-        }
-        _ => url.to_string(),
-    };
-    let bad = |reason: &str| BuildError::InvalidBaseUrl {
-        url: shown.clone(),
-        reason: reason.to_string(),
-    };
-    let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(bad("the scheme must be http or https"));
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(bad("there is no host"));
-    }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(bad("a base URL has no query or fragment"));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(bad(
-            "credentials in the URL are not allowed; use the auth setters",
-        ));
-    }
-    Ok(url.trim_end_matches('/').to_string())
 }

@@ -18,6 +18,8 @@ pub async fn from_response<T: DeserializeOwned, E>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
+    let version = response.version();
+    let url = response.url().clone();
     let headers = response.headers().clone();
     let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
     match serde_json::from_slice(&full) {
@@ -28,11 +30,8 @@ pub async fn from_response<T: DeserializeOwned, E>(
         // An error status whose body is not the documented error body (a
         // proxy's HTML page, a plain-text message): keep status, headers
         // and body together instead of a parse error without a status.
-        Err(_) => Err(Error::UnexpectedResponse(crate::runtime::rebuild(
-            status,
-            reqwest::Version::HTTP_11,
-            headers,
-            full,
+        Err(_) => Err(Error::UnexpectedResponse(crate::http::rebuild(
+            status, version, headers, &url, full,
         ))),
     }
 }

@@ -1,70 +1,98 @@
 //! Retry policy: which failures are retried, how long to wait, when to stop.
+//!
+//! A policy is data: limits and waits, plus an ordered list of
+//! [`RetryRule`]s that classify each attempt's outcome (see
+//! [`classify`]). A provider's defaults come from its spec
+//! (`ApiDescription::retry`, a [`RetryProfile`]) through
+//! [`RetryPolicy::for_api`]; users adjust them with the `with_*` methods or
+//! add their own rules.
+
+pub mod classify;
 
 use std::time::{Duration, SystemTime};
 
 use rand::Rng;
+use reqwest::header::HeaderMap;
+
+pub use classify::{ClassifyRetry, Outcome, RetryAction, RetryRule};
+
+use crate::api::{ApiDescription, RetryProfile};
 
 /// When and how a client retries a failed request.
 ///
-/// Only idempotent operations are retried. A response is retried when its
-/// status is in [`RetryPolicy::statuses`] (or, with
-/// [`RetryPolicy::oci_conflicts`], a 409 whose body `code` is
-/// `IncorrectState` or `LockConflict`); a request that failed to connect,
-/// timed out, or whose connection closed before a response is retried when
-/// [`RetryPolicy::connection_errors`] is set.
-/// Waits use exponential backoff with full jitter, or the server's
-/// `Retry-After` (seconds or HTTP-date) when present, capped at
+/// Only idempotent requests (GET, HEAD, OPTIONS, PUT, DELETE) are retried.
+/// An outcome is retried when the first of [`RetryPolicy::rules`] with an
+/// opinion says so. Waits use exponential backoff with full jitter, or the
+/// server's `Retry-After` (seconds or HTTP-date, read from
+/// [`RetryPolicy::retry_after_headers`]) when present, capped at
 /// [`RetryPolicy::max_retry_after`]. No retry starts once
 /// [`RetryPolicy::total_budget`] would be exceeded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 = no retries).
-    pub max_attempts: u32,
-    /// The backoff before the first retry (before jitter).
-    pub initial_backoff: Duration,
-    /// The largest backoff (before jitter).
-    pub max_backoff: Duration,
-    /// No retry is started when elapsed time plus the wait exceeds this.
-    pub total_budget: Duration,
-    /// `Retry-After` values above this are capped to it.
-    pub max_retry_after: Duration,
-    /// Retried status codes.
-    pub statuses: Vec<u16>,
-    /// Retry connection failures and timeouts.
-    pub connection_errors: bool,
-    /// Retry OCI's 409 `IncorrectState` / `LockConflict`.
-    pub oci_conflicts: bool,
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    total_budget: Duration,
+    max_retry_after: Duration,
+    rules: Vec<RetryRule>,
+    retry_after_headers: Vec<String>,
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, 200 ms doubling up to 5 s, 30 s budget, Retry-After up to
-    /// 30 s, on connection errors and 408, 429, 500, 502, 503, 504.
+    /// [`RetryProfile::STANDARD`]: 3 attempts, 200 ms doubling up to 5 s,
+    /// 30 s budget, Retry-After up to 30 s, on connection errors and 408,
+    /// 429, 500, 502, 503, 504.
     fn default() -> Self {
-        Self {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(5),
-            total_budget: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(30),
-            statuses: vec![408, 429, 500, 502, 503, 504],
-            connection_errors: true,
-            oci_conflicts: false,
-        }
+        Self::from_profile(&RetryProfile::STANDARD)
     }
 }
 
 impl RetryPolicy {
-    /// No retries at all.
-    pub fn disabled() -> Self {
+    /// The policy a retry profile describes.
+    pub fn from_profile(profile: &RetryProfile) -> Self {
+        let mut rules = Vec::with_capacity(profile.body_codes.len() + 2);
+        if !profile.statuses.is_empty() {
+            rules.push(RetryRule::Statuses(profile.statuses.to_vec()));
+        }
+        for rule in profile.body_codes {
+            rules.push(RetryRule::BodyCode {
+                status: rule.status,
+                pointer: rule.pointer.to_string(),
+                codes: rule.codes.iter().map(|c| c.to_string()).collect(),
+            });
+        }
+        if profile.connection_errors {
+            rules.push(RetryRule::ConnectionErrors);
+        }
+        let initial = Duration::from_millis(profile.initial_backoff_ms);
         Self {
-            max_attempts: 1,
-            ..Self::default()
+            max_attempts: profile.max_attempts.max(1),
+            initial_backoff: initial,
+            max_backoff: Duration::from_millis(profile.max_backoff_ms).max(initial),
+            total_budget: Duration::from_millis(profile.total_budget_ms),
+            max_retry_after: Duration::from_millis(profile.max_retry_after_ms),
+            rules,
+            retry_after_headers: profile
+                .retry_after_headers
+                .iter()
+                .map(|h| h.to_ascii_lowercase())
+                .collect(),
         }
     }
 
-    /// Oracle's SDK defaults: up to 8 attempts, exponential backoff capped at
-    /// 30 s, on 429, every 5xx but 501, and 409 `IncorrectState` /
-    /// `LockConflict`; a 5-minute budget.
+    /// The provider's default policy, from its spec.
+    pub fn for_api(api: &ApiDescription) -> Self {
+        Self::from_profile(&api.retry)
+    }
+
+    /// No retries at all (one attempt; the rules are kept).
+    pub fn disabled() -> Self {
+        Self::default().with_max_attempts(1)
+    }
+
+    /// Oracle's SDK defaults, as `specs/oci-aidp.yaml` declares them.
+    #[deprecated(note = "use `RetryPolicy::for_api(&oci_aidp::API)`: the spec holds the profile")]
     pub fn oci() -> Self {
         let mut statuses = vec![408, 429];
         statuses.extend((500..600).filter(|s| *s != 501));
@@ -74,9 +102,16 @@ impl RetryPolicy {
             max_backoff: Duration::from_secs(30),
             total_budget: Duration::from_secs(300),
             max_retry_after: Duration::from_secs(30),
-            statuses,
-            connection_errors: true,
-            oci_conflicts: true,
+            rules: vec![
+                RetryRule::Statuses(statuses),
+                RetryRule::BodyCode {
+                    status: 409,
+                    pointer: "/code".into(),
+                    codes: vec!["IncorrectState".into(), "LockConflict".into()],
+                },
+                RetryRule::ConnectionErrors,
+            ],
+            retry_after_headers: vec!["retry-after".into()],
         }
     }
 
@@ -93,7 +128,8 @@ impl RetryPolicy {
         self
     }
 
-    /// Set the total time budget.
+    /// Set the total time budget: no retry starts when the time elapsed
+    /// plus the wait would exceed it.
     pub fn with_total_budget(mut self, budget: Duration) -> Self {
         self.total_budget = budget;
         self
@@ -105,9 +141,130 @@ impl RetryPolicy {
         self
     }
 
-    /// Whether `status` is retried.
+    /// Add a rule after the existing ones (it decides what they have no
+    /// opinion on).
+    pub fn with_rule(mut self, rule: RetryRule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Add a rule before the existing ones (it overrides them).
+    pub fn with_rule_first(mut self, rule: RetryRule) -> Self {
+        self.rules.insert(0, rule);
+        self
+    }
+
+    /// Replace all rules.
+    pub fn with_rules(mut self, rules: impl IntoIterator<Item = RetryRule>) -> Self {
+        self.rules = rules.into_iter().collect();
+        self
+    }
+
+    /// Replace the retried statuses (every [`RetryRule::Statuses`] rule).
+    pub fn with_statuses(mut self, statuses: impl IntoIterator<Item = u16>) -> Self {
+        let statuses: Vec<u16> = statuses.into_iter().collect();
+        let at = self
+            .rules
+            .iter()
+            .position(|r| matches!(r, RetryRule::Statuses(_)))
+            .unwrap_or(0);
+        self.rules.retain(|r| !matches!(r, RetryRule::Statuses(_)));
+        self.rules
+            .insert(at.min(self.rules.len()), RetryRule::Statuses(statuses));
+        self
+    }
+
+    /// Retry connection failures and timeouts, or not.
+    pub fn with_connection_errors(mut self, retry: bool) -> Self {
+        self.rules
+            .retain(|r| !matches!(r, RetryRule::ConnectionErrors));
+        if retry {
+            self.rules.push(RetryRule::ConnectionErrors);
+        }
+        self
+    }
+
+    /// Replace the headers read as `Retry-After`, in order.
+    pub fn with_retry_after_headers<S: Into<String>>(
+        mut self,
+        headers: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.retry_after_headers = headers
+            .into_iter()
+            .map(|h| h.into().to_ascii_lowercase())
+            .collect();
+        self
+    }
+
+    /// Attempts in all, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The backoff before the first retry (before jitter).
+    pub fn initial_backoff(&self) -> Duration {
+        self.initial_backoff
+    }
+
+    /// The largest backoff (before jitter).
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// No retry starts past this total.
+    pub fn total_budget(&self) -> Duration {
+        self.total_budget
+    }
+
+    /// The cap on `Retry-After`.
+    pub fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
+    /// The classification rules, in order.
+    pub fn rules(&self) -> &[RetryRule] {
+        &self.rules
+    }
+
+    /// The headers read as `Retry-After`, in order (lower-case).
+    pub fn retry_after_headers(&self) -> &[String] {
+        &self.retry_after_headers
+    }
+
+    /// Whether connection failures and timeouts are retried.
+    pub fn connection_errors(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r, RetryRule::ConnectionErrors))
+    }
+
+    /// Whether a response with `status` is retried by the status rules
+    /// alone (body-code and custom rules are not consulted).
     pub fn retries_status(&self, status: u16) -> bool {
-        self.statuses.contains(&status)
+        self.rules
+            .iter()
+            .any(|r| matches!(r, RetryRule::Statuses(s) if s.contains(&status)))
+    }
+
+    /// Whether some rule needs the body of a response with `status`.
+    pub fn needs_body(&self, status: reqwest::StatusCode) -> bool {
+        self.rules.iter().any(|r| r.needs_body(status))
+    }
+
+    /// The rules' verdict on `outcome`.
+    pub fn classify(&self, outcome: &Outcome<'_>) -> RetryAction {
+        classify::decide(&self.rules, outcome)
+    }
+
+    /// The server's requested wait, from the first of
+    /// [`RetryPolicy::retry_after_headers`] that parses.
+    pub fn retry_after(&self, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+        self.retry_after_headers.iter().find_map(|name| {
+            headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, now))
+        })
     }
 
     /// The capped exponential backoff before retry number `retry` (1-based),
@@ -148,6 +305,7 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::BodyCodeRule;
 
     #[test]
     fn retry_after_seconds_and_dates() {
@@ -176,15 +334,89 @@ mod tests {
         for retry in 1..10 {
             assert!(p.delay(retry, None) <= p.backoff_ceiling(retry));
         }
-        assert_eq!(p.delay(1, Some(Duration::from_secs(99))), p.max_retry_after);
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(99))),
+            p.max_retry_after()
+        );
     }
 
     #[test]
-    fn oci_defaults_follow_oracle_sdks() {
+    fn jitter_is_not_always_zero() {
+        let p = RetryPolicy::default()
+            .with_backoff(Duration::from_millis(200), Duration::from_millis(200));
+        let total: Duration = (0..64).map(|_| p.delay(1, None)).sum();
+        // The mean of 64 uniform draws over [0, 200 ms] is far above 20 ms.
+        assert!(total > Duration::from_millis(64 * 20), "{total:?}");
+    }
+
+    #[test]
+    fn the_default_is_the_standard_profile() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.max_attempts(), 3);
+        assert_eq!(p.initial_backoff(), Duration::from_millis(200));
+        assert_eq!(p.max_backoff(), Duration::from_secs(5));
+        assert_eq!(p.total_budget(), Duration::from_secs(30));
+        assert_eq!(p.max_retry_after(), Duration::from_secs(30));
+        assert_eq!(p.retry_after_headers(), ["retry-after"]);
+        assert!(p.connection_errors());
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert!(p.retries_status(s), "{s}");
+        }
+        for s in [400, 401, 404, 409, 501] {
+            assert!(!p.retries_status(s), "{s}");
+        }
+        assert!(!p.needs_body(reqwest::StatusCode::CONFLICT));
+        assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
+    }
+
+    #[test]
+    fn a_profile_becomes_rules() {
+        static PROFILE: RetryProfile = RetryProfile {
+            max_attempts: 8,
+            initial_backoff_ms: 1000,
+            max_backoff_ms: 30_000,
+            total_budget_ms: 300_000,
+            max_retry_after_ms: 20_000,
+            statuses: &[429, 503],
+            body_codes: &[BodyCodeRule {
+                status: 409,
+                pointer: "/code",
+                codes: &["IncorrectState"],
+            }],
+            retry_after_headers: &["X-Retry-After", "retry-after"],
+            connection_errors: false,
+        };
+        let p = RetryPolicy::from_profile(&PROFILE);
+        assert_eq!(p.max_attempts(), 8);
+        assert_eq!(p.initial_backoff(), Duration::from_secs(1));
+        assert_eq!(p.max_backoff(), Duration::from_secs(30));
+        assert_eq!(p.total_budget(), Duration::from_secs(300));
+        assert_eq!(p.max_retry_after(), Duration::from_secs(20));
+        assert!(!p.connection_errors());
+        assert!(p.needs_body(reqwest::StatusCode::CONFLICT));
+        assert_eq!(p.retry_after_headers(), ["x-retry-after", "retry-after"]);
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "9".parse().unwrap());
+        let now = SystemTime::now();
+        assert_eq!(p.retry_after(&headers, now), Some(Duration::from_secs(9)));
+        headers.insert("x-retry-after", "2".parse().unwrap());
+        assert_eq!(p.retry_after(&headers, now), Some(Duration::from_secs(2)));
+        let p = p.with_statuses([500]).with_connection_errors(true);
+        assert!(p.retries_status(500) && !p.retries_status(429));
+        assert!(p.connection_errors());
+        assert!(matches!(p.rules()[0], RetryRule::Statuses(_)));
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn the_deprecated_oci_policy_is_oracles() {
         let p = RetryPolicy::oci();
-        assert_eq!(p.max_attempts, 8);
-        assert!(p.retries_status(429) && p.retries_status(500) && p.retries_status(503));
+        assert_eq!(p.max_attempts(), 8);
+        assert_eq!(p.initial_backoff(), Duration::from_secs(1));
+        assert_eq!(p.max_backoff(), Duration::from_secs(30));
+        assert_eq!(p.total_budget(), Duration::from_secs(300));
+        assert!(p.retries_status(408) && p.retries_status(429) && p.retries_status(599));
         assert!(!p.retries_status(501) && !p.retries_status(404));
-        assert!(p.oci_conflicts);
+        assert!(p.needs_body(reqwest::StatusCode::CONFLICT));
     }
 }

@@ -127,9 +127,87 @@ impl ClientBuilder {
         self.config = self.config.auth(rt::Auth::Bearer(token.into()));
         self
     }
-    /// Retry policy (attempts, backoff, Retry-After handling); `rt::RetryPolicy::disabled()` turns retries off.
+    /// Authenticate with your own [`rt::Authenticate`] implementation
+    /// (OCI session tokens and principals: `rt::oci::OciAuth`).
+    pub fn authenticator(mut self, auth: impl rt::Authenticate + 'static) -> Self {
+        self.config = self.config.auth(rt::Auth::custom(auth));
+        self
+    }
+    /// Retry policy (attempts, backoff, Retry-After handling; default: the
+    /// spec's profile, `rt::RetryPolicy::for_api(&API)`);
+    /// `rt::RetryPolicy::disabled()` turns retries off.
     pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
         self.config = self.config.retry(policy);
+        self
+    }
+    /// A deadline for a whole call: every attempt, the waits between them and the last body.
+    pub fn call_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config = self.config.call_timeout(timeout);
+        self
+    }
+    /// Refuse response bodies larger than `bytes` (default 4 MiB) while they stream in.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.config = self.config.max_response_bytes(bytes);
+        self
+    }
+    /// Follow at most `count` same-origin redirects of idempotent requests (default 3);
+    /// redirects to another origin are always refused.
+    pub fn max_redirects(mut self, count: usize) -> Self {
+        self.config = self.config.max_redirects(count);
+        self
+    }
+    /// Trust the certificates of this PEM bundle too (e.g. a private CA).
+    pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.config = self.config.root_certificate_pem(pem);
+        self
+    }
+    /// Trust only the certificates given with `root_certificate_pem`.
+    pub fn only_given_root_certificates(mut self, only: bool) -> Self {
+        self.config = self.config.only_given_root_certificates(only);
+        self
+    }
+    /// Present this client identity (PEM certificate chain and key) for mutual TLS.
+    pub fn client_identity_pem(
+        mut self,
+        certificate_chain: impl Into<Vec<u8>>,
+        private_key: impl Into<rt::Secret>,
+    ) -> Self {
+        self.config = self.config.client_identity_pem(certificate_chain, private_key);
+        self
+    }
+    /// The lowest TLS version accepted.
+    pub fn min_tls_version(mut self, version: reqwest::tls::Version) -> Self {
+        self.config = self.config.min_tls_version(version);
+        self
+    }
+    /// DANGER: accept any certificate (no verification). For tests against
+    /// self-signed servers only.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.config = self.config.danger_accept_invalid_certs(accept);
+        self
+    }
+    /// Send every request through this proxy (`http://`, `https://` or `socks5://`).
+    pub fn proxy(mut self, url: impl Into<rt::Secret>) -> Self {
+        self.config = self.config.proxy(url);
+        self
+    }
+    /// Use no proxy, not even from `HTTPS_PROXY`/`ALL_PROXY`.
+    pub fn no_proxy(mut self) -> Self {
+        self.config = self.config.no_proxy();
+        self
+    }
+    /// Use your own `reqwest::Client` (its TLS, proxy and timeouts); the
+    /// runtime still applies auth, retries, the size cap and path checks.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.config = self.config.http_client(client);
+        self
+    }
+    /// Change any other [`rt::ClientConfig`] setting.
+    pub fn configure(
+        mut self,
+        f: impl FnOnce(rt::ClientConfig) -> rt::ClientConfig,
+    ) -> Self {
+        self.config = f(self.config);
         self
     }
     /// Timeout for establishing a connection.
@@ -147,8 +225,9 @@ impl ClientBuilder {
         self.config = self.config.user_agent(user_agent);
         self
     }
-    /// Build the client. Fails on an invalid base URL or server variable,
-    /// or an authentication method this provider does not support.
+    /// Build the client. Fails on a missing or invalid base URL or server
+    /// variable, an authentication method this provider does not support,
+    /// a credential that cannot be a header, or bad TLS or proxy settings.
     pub fn build(self) -> Result<Client, rt::BuildError> {
         let parts = self.config.build()?;
         Ok(Client::new_with_client(&parts.base_url, parts.http, parts.runtime))

@@ -50,18 +50,18 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
         total_budget_ms: 300000u64,
         max_retry_after_ms: 30000u64,
         statuses: &[
-            408u16, 429u16, 500u16, 501u16, 502u16, 503u16, 504u16, 505u16, 506u16,
-            507u16, 508u16, 509u16, 510u16, 511u16, 512u16, 513u16, 514u16, 515u16,
-            516u16, 517u16, 518u16, 519u16, 520u16, 521u16, 522u16, 523u16, 524u16,
-            525u16, 526u16, 527u16, 528u16, 529u16, 530u16, 531u16, 532u16, 533u16,
-            534u16, 535u16, 536u16, 537u16, 538u16, 539u16, 540u16, 541u16, 542u16,
-            543u16, 544u16, 545u16, 546u16, 547u16, 548u16, 549u16, 550u16, 551u16,
-            552u16, 553u16, 554u16, 555u16, 556u16, 557u16, 558u16, 559u16, 560u16,
-            561u16, 562u16, 563u16, 564u16, 565u16, 566u16, 567u16, 568u16, 569u16,
-            570u16, 571u16, 572u16, 573u16, 574u16, 575u16, 576u16, 577u16, 578u16,
-            579u16, 580u16, 581u16, 582u16, 583u16, 584u16, 585u16, 586u16, 587u16,
-            588u16, 589u16, 590u16, 591u16, 592u16, 593u16, 594u16, 595u16, 596u16,
-            597u16, 598u16, 599u16,
+            408u16, 429u16, 500u16, 502u16, 503u16, 504u16, 505u16, 506u16, 507u16,
+            508u16, 509u16, 510u16, 511u16, 512u16, 513u16, 514u16, 515u16, 516u16,
+            517u16, 518u16, 519u16, 520u16, 521u16, 522u16, 523u16, 524u16, 525u16,
+            526u16, 527u16, 528u16, 529u16, 530u16, 531u16, 532u16, 533u16, 534u16,
+            535u16, 536u16, 537u16, 538u16, 539u16, 540u16, 541u16, 542u16, 543u16,
+            544u16, 545u16, 546u16, 547u16, 548u16, 549u16, 550u16, 551u16, 552u16,
+            553u16, 554u16, 555u16, 556u16, 557u16, 558u16, 559u16, 560u16, 561u16,
+            562u16, 563u16, 564u16, 565u16, 566u16, 567u16, 568u16, 569u16, 570u16,
+            571u16, 572u16, 573u16, 574u16, 575u16, 576u16, 577u16, 578u16, 579u16,
+            580u16, 581u16, 582u16, 583u16, 584u16, 585u16, 586u16, 587u16, 588u16,
+            589u16, 590u16, 591u16, 592u16, 593u16, 594u16, 595u16, 596u16, 597u16,
+            598u16, 599u16,
         ],
         body_codes: &[
             rt::BodyCodeRule {
@@ -74,7 +74,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
         connection_errors: true,
     },
     region_variable: Some("region"),
-    env_prefix: "OCI_AIDP",
+    env_prefix: "OCI",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;
@@ -168,9 +168,87 @@ impl ClientBuilder {
         self.config = self.config.oci_config(config)?;
         Ok(self)
     }
-    /// Retry policy (attempts, backoff, Retry-After handling); `rt::RetryPolicy::disabled()` turns retries off.
+    /// Authenticate with your own [`rt::Authenticate`] implementation
+    /// (OCI session tokens and principals: `rt::oci::OciAuth`).
+    pub fn authenticator(mut self, auth: impl rt::Authenticate + 'static) -> Self {
+        self.config = self.config.auth(rt::Auth::custom(auth));
+        self
+    }
+    /// Retry policy (attempts, backoff, Retry-After handling; default: the
+    /// spec's profile, `rt::RetryPolicy::for_api(&API)`);
+    /// `rt::RetryPolicy::disabled()` turns retries off.
     pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
         self.config = self.config.retry(policy);
+        self
+    }
+    /// A deadline for a whole call: every attempt, the waits between them and the last body.
+    pub fn call_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.config = self.config.call_timeout(timeout);
+        self
+    }
+    /// Refuse response bodies larger than `bytes` (default 4 MiB) while they stream in.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.config = self.config.max_response_bytes(bytes);
+        self
+    }
+    /// Follow at most `count` same-origin redirects of idempotent requests (default 3);
+    /// redirects to another origin are always refused.
+    pub fn max_redirects(mut self, count: usize) -> Self {
+        self.config = self.config.max_redirects(count);
+        self
+    }
+    /// Trust the certificates of this PEM bundle too (e.g. a private CA).
+    pub fn root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.config = self.config.root_certificate_pem(pem);
+        self
+    }
+    /// Trust only the certificates given with `root_certificate_pem`.
+    pub fn only_given_root_certificates(mut self, only: bool) -> Self {
+        self.config = self.config.only_given_root_certificates(only);
+        self
+    }
+    /// Present this client identity (PEM certificate chain and key) for mutual TLS.
+    pub fn client_identity_pem(
+        mut self,
+        certificate_chain: impl Into<Vec<u8>>,
+        private_key: impl Into<rt::Secret>,
+    ) -> Self {
+        self.config = self.config.client_identity_pem(certificate_chain, private_key);
+        self
+    }
+    /// The lowest TLS version accepted.
+    pub fn min_tls_version(mut self, version: reqwest::tls::Version) -> Self {
+        self.config = self.config.min_tls_version(version);
+        self
+    }
+    /// DANGER: accept any certificate (no verification). For tests against
+    /// self-signed servers only.
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.config = self.config.danger_accept_invalid_certs(accept);
+        self
+    }
+    /// Send every request through this proxy (`http://`, `https://` or `socks5://`).
+    pub fn proxy(mut self, url: impl Into<rt::Secret>) -> Self {
+        self.config = self.config.proxy(url);
+        self
+    }
+    /// Use no proxy, not even from `HTTPS_PROXY`/`ALL_PROXY`.
+    pub fn no_proxy(mut self) -> Self {
+        self.config = self.config.no_proxy();
+        self
+    }
+    /// Use your own `reqwest::Client` (its TLS, proxy and timeouts); the
+    /// runtime still applies auth, retries, the size cap and path checks.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.config = self.config.http_client(client);
+        self
+    }
+    /// Change any other [`rt::ClientConfig`] setting.
+    pub fn configure(
+        mut self,
+        f: impl FnOnce(rt::ClientConfig) -> rt::ClientConfig,
+    ) -> Self {
+        self.config = f(self.config);
         self
     }
     /// Timeout for establishing a connection.
@@ -188,8 +266,9 @@ impl ClientBuilder {
         self.config = self.config.user_agent(user_agent);
         self
     }
-    /// Build the client. Fails on an invalid base URL or server variable,
-    /// or an authentication method this provider does not support.
+    /// Build the client. Fails on a missing or invalid base URL or server
+    /// variable, an authentication method this provider does not support,
+    /// a credential that cannot be a header, or bad TLS or proxy settings.
     pub fn build(self) -> Result<Client, rt::BuildError> {
         let parts = self.config.build()?;
         Ok(Client::new_with_client(&parts.base_url, parts.http, parts.runtime))
