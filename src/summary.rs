@@ -84,67 +84,11 @@ where
 }
 
 /// Whether a field name looks like it holds secret material (`password`,
-/// `clientSecret`, `access_token`, `privateKey`, `api_key`...), for fields no
-/// schema describes (free-form maps, union variants newer than the client).
-/// Names that only *refer* to a secret (`secretId`, `token_url`,
-/// `access_key_id`, `password_type`) do not count.
+/// `clientSecret`, `access_token`, `privateKey`, `api_key`...): the one rule
+/// the code generator, [`crate::redact`] and [`crate::runtime::Extra`] use
+/// ([`crate::runtime::names::is_secret_name`]).
 pub fn looks_like_secret_name(name: &str) -> bool {
-    let words = split_words(name);
-    let Some(last) = words.last() else {
-        return false;
-    };
-    if matches!(
-        last.as_str(),
-        "id" | "ids"
-            | "url"
-            | "uri"
-            | "type"
-            | "kind"
-            | "name"
-            | "at"
-            | "expiry"
-            | "expires"
-            | "expiration"
-            | "endpoint"
-            | "hint"
-            | "length"
-            | "policy"
-            | "set"
-            | "enabled"
-    ) {
-        return false;
-    }
-    words.iter().enumerate().any(|(i, w)| {
-        matches!(
-            w.as_str(),
-            "password" | "passwd" | "passphrase" | "secret" | "token" | "apikey" | "private"
-        ) || (w == "key" && i > 0 && matches!(words[i - 1].as_str(), "api" | "private" | "ssh"))
-    })
-}
-
-/// `clientSecret`, `client_secret`, `Client-Secret` -> `["client", "secret"]`.
-fn split_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    crate::runtime::names::is_secret_name(name)
 }
 
 /// RFC 3339 in UTC with only the fractional digits the value has, from the
@@ -165,12 +109,6 @@ pub fn format_timestamp(t: &crate::runtime::Timestamp) -> String {
     }
 }
 
-/// A secret field's path, if it is present and not empty.
-#[allow(dead_code)]
-fn secret_if_set(path: &str, secret: Option<&crate::Secret>) -> Option<String> {
-    secret.filter(|s| !s.is_empty()).map(|_| path.to_string())
-}
-
 #[cfg(feature = "ankra")]
 impl From<&crate::ankra::types::Credential> for CredentialSummary {
     fn from(c: &crate::ankra::types::Credential) -> Self {
@@ -178,17 +116,7 @@ impl From<&crate::ankra::types::Credential> for CredentialSummary {
         s.kind = c.provider.as_ref().map(ToString::to_string);
         s.created = c.created_at.as_ref().map(|t| fmt_time!(t));
         s.updated = c.updated_at.as_ref().map(|t| fmt_time!(t));
-        let secrets = [
-            secret_if_set("token", c.token.as_ref()),
-            secret_if_set("secret_access_key", c.secret_access_key.as_ref()),
-            secret_if_set("access_token", c.access_token.as_ref()),
-            secret_if_set("api_token", c.api_token.as_ref()),
-            secret_if_set("application_secret", c.application_secret.as_ref()),
-            secret_if_set("consumer_key", c.consumer_key.as_ref()),
-            secret_if_set("token_secret", c.token_secret.as_ref()),
-            secret_if_set("private_key", c.private_key.as_ref()),
-        ];
-        s.with_secrets(secrets.into_iter().flatten().collect())
+        s.with_secrets(crate::redact::secret_fields(c))
     }
 }
 
@@ -210,7 +138,7 @@ impl From<&crate::awx::types::Credential> for CredentialSummary {
             .or_else(|| Some(format!("credential_type {}", c.credential_type)));
         s.created = Some(fmt_time!(c.created));
         s.updated = Some(fmt_time!(c.modified));
-        s
+        s.with_secrets(crate::redact::secret_fields(c))
     }
 }
 
@@ -228,7 +156,7 @@ impl From<&crate::netapp_astra::types::Credential> for CredentialSummary {
             .as_ref()
             .map(|t| fmt_time!(t));
         s.expires = c.valid_until_timestamp.as_ref().map(|t| fmt_time!(t));
-        s
+        s.with_secrets(crate::redact::secret_fields(c))
     }
 }
 
@@ -241,24 +169,13 @@ impl From<&crate::oci_aidp::types::Credential> for CredentialSummary {
         let mut s = Self::new("oci-aidp", &c.key, c.display_name.clone());
         s.created = c.time_created.as_ref().map(|t| fmt_time!(t));
         s.updated = c.time_updated.as_ref().map(|t| fmt_time!(t));
-        let mut secrets = Vec::new();
         let mut details_kind = None;
         match &c.credential_details {
             Some(OpenUnion::Known(CredentialDetails::SecretTokenCredentialDetails(d))) => {
                 details_kind = Some(d.credential_type.to_string());
-                for (i, pair) in d.secret_token_pair.iter().enumerate() {
-                    secrets.extend(secret_if_set(
-                        &format!("credentialDetails.secretTokenPair[{i}].secretValue"),
-                        pair.secret_value.as_ref(),
-                    ));
-                }
             }
             Some(OpenUnion::Known(CredentialDetails::ServiceAccountCredentialDetails(d))) => {
                 details_kind = Some(d.credential_type.to_string());
-                secrets.extend(secret_if_set(
-                    "credentialDetails.privateKey",
-                    d.private_key.as_ref(),
-                ));
             }
             Some(OpenUnion::Known(CredentialDetails::VaultReferenceCredentialDetails(d))) => {
                 details_kind = Some(d.credential_type.to_string());
@@ -266,17 +183,11 @@ impl From<&crate::oci_aidp::types::Credential> for CredentialSummary {
             Some(OpenUnion::Unknown(object)) => {
                 // A variant newer than this client: go by the field names.
                 details_kind = object.str_field("credentialType").map(str::to_string);
-                for (name, value) in &object.0 {
-                    if looks_like_secret_name(name) && value.as_str().is_some_and(|v| !v.is_empty())
-                    {
-                        secrets.push(format!("credentialDetails.{name}"));
-                    }
-                }
             }
             None => {}
         }
         s.kind = c.type_.as_ref().map(ToString::to_string).or(details_kind);
-        s.with_secrets(secrets)
+        s.with_secrets(crate::redact::secret_fields(c))
     }
 }
 
@@ -290,7 +201,7 @@ impl From<&crate::tines::types::Credential> for CredentialSummary {
         s.created = Some(fmt_time!(c.created_at));
         s.updated = Some(fmt_time!(c.updated_at));
         s.expires = c.expires_at.as_ref().map(|t| fmt_time!(t));
-        s
+        s.with_secrets(crate::redact::secret_fields(c))
     }
 }
 

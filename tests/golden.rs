@@ -225,10 +225,10 @@ fn real_vendor_specs_become_working_clients() {
     assert!(stems.len() >= 8, "{stems:?}");
     let outputs = xtask::generate(&tmp).unwrap_or_else(|e| panic!("{e}"));
     xtask::write(&tmp, &outputs).unwrap();
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
-        .to_path_buf();
+    // A target directory of its own: test builds of a second
+    // `credential-clients` in the outer one would clobber the libraries
+    // the outer run's doctests link against.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vendor-target");
     let out = Command::new(env!("CARGO"))
         .current_dir(&tmp)
         .env("CARGO_TARGET_DIR", &target)

@@ -528,7 +528,14 @@ fn keeps_unknown_properties(schema: &mut Map<String, Value>) {
         }
         return;
     }
-    if is_object && !composed && (closed || !schema.contains_key("additionalProperties")) {
+    // typify ignores `additionalProperties: true` next to properties (it
+    // keeps a map only for a schema): `{}` says the same and keeps them.
+    let open_true = schema.get("additionalProperties") == Some(&Value::Bool(true))
+        && schema.contains_key("properties");
+    if is_object
+        && !composed
+        && (closed || open_true || !schema.contains_key("additionalProperties"))
+    {
         schema.insert("additionalProperties".into(), json!({}));
     }
 }
@@ -622,7 +629,8 @@ struct WrapCtx {
     open_objects: bool,
 }
 
-fn has_property_named(doc: &Value, name: &str) -> bool {
+/// Whether any schema of `doc` declares a property called `name`.
+pub fn has_property_named(doc: &Value, name: &str) -> bool {
     let mut found = false;
     crate::spec::walk(doc, &mut String::new(), &mut |node, _| {
         if node

@@ -53,6 +53,83 @@ pub fn example_body(doc: &Value, op: &Value) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// The name of the unknown member added to every object of the example.
+pub const EXTRA_MEMBER: &str = "x_credential_clients_unknown";
+
+/// `value` with an unknown member added to every object whose schema keeps
+/// unknown properties (objects with `properties` and no typed
+/// `additionalProperties`), at every depth, inside arrays and unions: the
+/// round trip then proves that nothing the server sends is lost.
+pub fn with_unknown_members(doc: &Value, schema: &Value, value: &Value, depth: usize) -> Value {
+    let schema = spec::resolve(doc, schema);
+    if depth > 16 {
+        return value.clone();
+    }
+    match value {
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            let props = schema.get("properties").and_then(Value::as_object);
+            // Sub-schemas of compositions: the first that declares the key.
+            let mut parts: Vec<&Value> = vec![schema];
+            for key in ["allOf", "oneOf", "anyOf"] {
+                if let Some(list) = schema.get(key).and_then(Value::as_array) {
+                    parts.extend(list.iter().map(|p| spec::resolve(doc, p)));
+                }
+            }
+            let schema_of = |k: &str| {
+                parts
+                    .iter()
+                    .find_map(|p| p.get("properties").and_then(|ps| ps.get(k)))
+            };
+            for (k, v) in map {
+                let child = match schema_of(k) {
+                    Some(sub) => with_unknown_members(doc, sub, v, depth + 1),
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), child);
+            }
+            let typed_map = parts.iter().any(|p| {
+                p.get("additionalProperties")
+                    .is_some_and(|a| a.is_object() && a.as_object().is_some_and(|o| !o.is_empty()))
+            });
+            let declares = props.is_some() || parts.len() > 1;
+            let has_extra_prop = parts
+                .iter()
+                .any(|p| p.get("properties").and_then(|ps| ps.get("extra")).is_some());
+            if declares && !typed_map && !has_extra_prop && !map.contains_key(EXTRA_MEMBER) {
+                out.insert(EXTRA_MEMBER.to_string(), json!({"kept": [1, "two", null]}));
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            let item = schema.get("items").cloned().unwrap_or(Value::Bool(true));
+            Value::Array(
+                items
+                    .iter()
+                    .map(|v| with_unknown_members(doc, &item, v, depth + 1))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    }
+}
+
+/// The JSON schema of the credential operation's success body.
+fn success_schema(doc: &Value, op: &Value) -> Option<Value> {
+    let responses = op.get("responses")?.as_object()?;
+    let response = responses.get("200").or_else(|| {
+        responses
+            .iter()
+            .find(|(s, _)| s.starts_with('2'))
+            .map(|(_, r)| r)
+    })?;
+    let content = spec::resolve(doc, response).get("content")?.as_object()?;
+    content
+        .iter()
+        .find(|(mt, _)| spec::is_json_media_type(mt))
+        .and_then(|(_, m)| m.get("schema").cloned())
+}
+
 /// A value valid for `schema`: its example, default or first enum value, or
 /// one made from its type (required properties only).
 pub fn synthesize(doc: &Value, schema: &Value, depth: usize) -> Value {
@@ -95,6 +172,14 @@ pub fn synthesize(doc: &Value, schema: &Value, depth: usize) -> Value {
         .get("format")
         .and_then(Value::as_str)
         .unwrap_or_default();
+    if ty == Some("string")
+        && let Some(sample) = schema
+            .get("pattern")
+            .and_then(Value::as_str)
+            .and_then(sample_for_pattern)
+    {
+        return Value::String(sample);
+    }
     match ty {
         Some("string") => match format {
             "date-time" => json!("2024-01-02T03:04:05Z"),
@@ -127,6 +212,61 @@ pub fn synthesize(doc: &Value, schema: &Value, depth: usize) -> Value {
         }
         _ => json!("example"),
     }
+}
+
+/// A string that matches `pattern` (an ECMA/Rust-style regex): the first
+/// alternative, the fewest repetitions (at least one), and for each class
+/// its first letter or digit.
+pub fn sample_for_pattern(pattern: &str) -> Option<String> {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    fn pick(ranges: impl Iterator<Item = (u32, u32)> + Clone) -> Option<char> {
+        let chars = || {
+            ranges
+                .clone()
+                .flat_map(|(a, b)| (a..=b.min(a + 512)).filter_map(char::from_u32))
+        };
+        chars()
+            .find(|c| c.is_ascii_alphanumeric())
+            .or_else(|| chars().find(|c| c.is_ascii_graphic()))
+            .or_else(|| chars().next())
+    }
+    fn walk(h: &Hir, out: &mut String, depth: usize) -> Option<()> {
+        if depth > 64 || out.len() > 4096 {
+            return None;
+        }
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(l) => out.push_str(std::str::from_utf8(&l.0).ok()?),
+            HirKind::Class(Class::Unicode(c)) => out.push(pick(
+                c.ranges()
+                    .iter()
+                    .map(|r| (r.start() as u32, r.end() as u32)),
+            )?),
+            HirKind::Class(Class::Bytes(c)) => out.push(pick(
+                c.ranges()
+                    .iter()
+                    .map(|r| (r.start() as u32, r.end() as u32)),
+            )?),
+            HirKind::Repetition(r) => {
+                for _ in 0..r.min.clamp(1, 256) {
+                    walk(&r.sub, out, depth + 1)?;
+                }
+            }
+            HirKind::Capture(c) => walk(&c.sub, out, depth + 1)?,
+            HirKind::Concat(parts) => {
+                for p in parts {
+                    walk(p, out, depth + 1)?;
+                }
+            }
+            HirKind::Alternation(alts) => walk(alts.first()?, out, depth + 1)?,
+        }
+        Some(())
+    }
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut out = String::new();
+    walk(&hir, &mut out, 0)?;
+    let check = regex_syntax::Parser::new().parse(pattern).ok().map(|_| ());
+    check.map(|_| out)
 }
 
 /// The path, query and header parameters of the operation that are
@@ -249,7 +389,15 @@ pub fn tokens(
             )
         });
     }
-    let body = example_body(doc, credential.op);
+    let mut body = example_body(doc, credential.op);
+    // Every object the types keep unknown members of gets one (not in a
+    // document where typify's `extra` map collides with a property).
+    let schema = success_schema(doc, credential.op);
+    if let Some(schema) = schema
+        && !crate::normalize::has_property_named(doc, "extra")
+    {
+        body = with_unknown_members(doc, &schema, &body, 0);
+    }
     let secret_body = op
         .pointer("/responses/200/content/application~1json/schema/x-rust-type/path")
         .and_then(Value::as_str)
@@ -313,5 +461,45 @@ pub fn tokens(
             }
             Ok(mock.calls_async().await)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_match_their_patterns() {
+        for pattern in [
+            r"^[\da-z]{26}$",
+            r"^[A-Z]{2}-\d+$",
+            r"^(ocid1|ocid2)\.[a-z]+\.\S*$",
+            r"^[a-f0-9]{8}-[a-f0-9]{4}$",
+            r"\w+@\w+\.com",
+        ] {
+            let sample = sample_for_pattern(pattern).unwrap();
+            let re = regex::Regex::new(pattern).unwrap();
+            assert!(re.is_match(&sample), "{pattern}: {sample}");
+        }
+    }
+
+    #[test]
+    fn unknown_members_go_into_every_open_object() {
+        let doc = json!({"components": {"schemas": {
+            "Item": {"type": "object", "properties": {"n": {"type": "integer"}}},
+            "Tags": {"type": "object", "additionalProperties": {"type": "string"}}
+        }}});
+        let schema = json!({"type": "object", "properties": {
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+            "tags": {"$ref": "#/components/schemas/Tags"}
+        }});
+        let value = json!({"items": [{"n": 1}], "tags": {"a": "b"}});
+        let got = with_unknown_members(&doc, &schema, &value, 0);
+        assert!(got.get(EXTRA_MEMBER).is_some());
+        assert!(got["items"][0].get(EXTRA_MEMBER).is_some());
+        assert!(
+            got["tags"].get(EXTRA_MEMBER).is_none(),
+            "a typed map takes only strings"
+        );
     }
 }

@@ -11,7 +11,6 @@ mod demo;
 mod exit;
 mod output;
 mod providers;
-mod redact;
 mod spec;
 mod trace;
 

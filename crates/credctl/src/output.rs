@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use crate::exit::{ErrorContext, Failure, classify};
 use crate::providers::Provider;
-use crate::redact::redact;
+use credential_clients::redact::redact;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

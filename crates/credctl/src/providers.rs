@@ -85,7 +85,7 @@ macro_rules! wire_providers {
                     let summary = (&&Summarize(&credential)).summary();
                     Some(summary.unwrap_or_else(|| {
                         let mut copy = raw.clone();
-                        let paths = crate::redact::redact(&mut copy, &schema());
+                        let paths = credential_clients::redact::redact(&mut copy, &schema());
                         crate::output::generic_summary($stem, raw, &paths)
                     }))
                 }

@@ -57,9 +57,9 @@ impl From<Extra> for Map<String, Value> {
     }
 }
 
-impl<K: Into<String>> FromIterator<(K, Value)> for Extra {
-    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
-        Self(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
+impl FromIterator<(String, Value)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
     }
 }
 

@@ -126,8 +126,9 @@ pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
-/// JSON equality for round trips: a `null` member equals an absent one, and
-/// numbers compare by value (`1` equals `1.0`).
+/// JSON equality for round trips: a `null` or empty-list member equals an
+/// absent one (generated types skip both when writing), and numbers compare
+/// by value (`1` equals `1.0`).
 pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
@@ -139,7 +140,9 @@ pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
             let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
             keys.into_iter().all(|k| match (x.get(k), y.get(k)) {
                 (Some(a), Some(b)) => same_json(a, b),
-                (Some(Value::Null), None) | (None, Some(Value::Null)) => true,
+                (Some(v), None) | (None, Some(v)) => {
+                    v.is_null() || v.as_array().is_some_and(Vec::is_empty)
+                }
                 _ => false,
             })
         }

@@ -92,7 +92,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -103,6 +102,8 @@ without listing values.
         pub read_role: ::std::option::Option<RoleSummary>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub use_role: ::std::option::Option<RoleSummary>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl CredentialObjectRoles {
         pub fn builder() -> builder::CredentialObjectRoles {
@@ -178,7 +179,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -200,6 +200,8 @@ without listing values.
         pub resource: ::std::option::Option<ResourceSummary>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_capabilities: ::std::option::Option<UserCapabilities>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl CredentialSummaryFields {
         pub fn builder() -> builder::CredentialSummaryFields {
@@ -264,7 +266,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -278,6 +279,8 @@ without listing values.
         ///Display name of the credential type, e.g. `Machine` or `Source Control`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl CredentialTypeSummary {
         pub fn builder() -> builder::CredentialTypeSummary {
@@ -296,6 +299,8 @@ without listing values.
     pub struct Error {
         ///Human-readable error message.
         pub detail: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Error {
         pub fn builder() -> builder::Error {
@@ -308,7 +313,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -322,6 +326,8 @@ without listing values.
         ///Name of the organization.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl OrganizationSummary {
         pub fn builder() -> builder::OrganizationSummary {
@@ -334,7 +340,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -356,6 +361,8 @@ without listing values.
         ///Path of the owner resource, e.g. `/api/v2/users/7/`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl Owner {
         pub fn builder() -> builder::Owner {
@@ -428,7 +435,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -439,6 +445,8 @@ without listing values.
         ///Registry type of the object, e.g. `shared.credential`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_type: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl ResourceSummary {
         pub fn builder() -> builder::ResourceSummary {
@@ -451,7 +459,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -465,6 +472,8 @@ without listing values.
         ///Display name of the role, e.g. `Admin`, `Use`, `Read`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl RoleSummary {
         pub fn builder() -> builder::RoleSummary {
@@ -477,7 +486,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -494,6 +502,8 @@ without listing values.
         ///Whether the requesting user may use the credential in templates.
         #[serde(rename = "use", skip_serializing_if = "::std::option::Option::is_none")]
         pub use_: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl UserCapabilities {
         pub fn builder() -> builder::UserCapabilities {
@@ -506,7 +516,6 @@ without listing values.
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -523,6 +532,8 @@ without listing values.
         ///Login name of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub username: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
     }
     impl UserSummary {
         pub fn builder() -> builder::UserSummary {
@@ -905,6 +916,10 @@ without listing values.
                 ::std::option::Option<super::RoleSummary>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CredentialObjectRoles {
             fn default() -> Self {
@@ -912,6 +927,7 @@ without listing values.
                     admin_role: Ok(Default::default()),
                     read_role: Ok(Default::default()),
                     use_role: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -952,6 +968,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CredentialObjectRoles>
         for super::CredentialObjectRoles {
@@ -963,6 +991,7 @@ without listing values.
                     admin_role: value.admin_role?,
                     read_role: value.read_role?,
                     use_role: value.use_role?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -973,6 +1002,7 @@ without listing values.
                     admin_role: Ok(value.admin_role),
                     read_role: Ok(value.read_role),
                     use_role: Ok(value.use_role),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1333,6 +1363,10 @@ without listing values.
                 ::std::option::Option<super::UserCapabilities>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CredentialSummaryFields {
             fn default() -> Self {
@@ -1345,6 +1379,7 @@ without listing values.
                     owners: Ok(Default::default()),
                     resource: Ok(Default::default()),
                     user_capabilities: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1459,6 +1494,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CredentialSummaryFields>
         for super::CredentialSummaryFields {
@@ -1475,6 +1522,7 @@ without listing values.
                     owners: value.owners?,
                     resource: value.resource?,
                     user_capabilities: value.user_capabilities?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1490,6 +1538,7 @@ without listing values.
                     owners: Ok(value.owners),
                     resource: Ok(value.resource),
                     user_capabilities: Ok(value.user_capabilities),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1504,6 +1553,10 @@ without listing values.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CredentialTypeSummary {
             fn default() -> Self {
@@ -1511,6 +1564,7 @@ without listing values.
                     description: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1549,6 +1603,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<CredentialTypeSummary>
         for super::CredentialTypeSummary {
@@ -1560,6 +1626,7 @@ without listing values.
                     description: value.description?,
                     id: value.id?,
                     name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1570,17 +1637,23 @@ without listing values.
                     description: Ok(value.description),
                     id: Ok(value.id),
                     name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
         #[derive(Clone, Debug)]
         pub struct Error {
             detail: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
                     detail: Err("no value supplied for detail".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1597,18 +1670,36 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: Error,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { detail: value.detail? })
+                Ok(Self {
+                    detail: value.detail?,
+                    extra: value.extra?,
+                })
             }
         }
         impl ::std::convert::From<super::Error> for Error {
             fn from(value: super::Error) -> Self {
-                Self { detail: Ok(value.detail) }
+                Self {
+                    detail: Ok(value.detail),
+                    extra: Ok(value.extra),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -1622,6 +1713,10 @@ without listing values.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OrganizationSummary {
             fn default() -> Self {
@@ -1629,6 +1724,7 @@ without listing values.
                     description: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1667,6 +1763,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<OrganizationSummary>
         for super::OrganizationSummary {
@@ -1678,6 +1786,7 @@ without listing values.
                     description: value.description?,
                     id: value.id?,
                     name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1687,6 +1796,7 @@ without listing values.
                     description: Ok(value.description),
                     id: Ok(value.id),
                     name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1711,6 +1821,10 @@ without listing values.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Owner {
             fn default() -> Self {
@@ -1720,6 +1834,7 @@ without listing values.
                     name: Ok(Default::default()),
                     type_: Ok(Default::default()),
                     url: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1786,6 +1901,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<Owner> for super::Owner {
             type Error = super::error::ConversionError;
@@ -1798,6 +1925,7 @@ without listing values.
                     name: value.name?,
                     type_: value.type_?,
                     url: value.url?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1809,6 +1937,7 @@ without listing values.
                     name: Ok(value.name),
                     type_: Ok(value.type_),
                     url: Ok(value.url),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1822,12 +1951,17 @@ without listing values.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ResourceSummary {
             fn default() -> Self {
                 Self {
                     ansible_id: Ok(Default::default()),
                     resource_type: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1856,6 +1990,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ResourceSummary> for super::ResourceSummary {
             type Error = super::error::ConversionError;
@@ -1865,6 +2011,7 @@ without listing values.
                 Ok(Self {
                     ansible_id: value.ansible_id?,
                     resource_type: value.resource_type?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1873,6 +2020,7 @@ without listing values.
                 Self {
                     ansible_id: Ok(value.ansible_id),
                     resource_type: Ok(value.resource_type),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1887,6 +2035,10 @@ without listing values.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RoleSummary {
             fn default() -> Self {
@@ -1894,6 +2046,7 @@ without listing values.
                     description: Ok(Default::default()),
                     id: Ok(Default::default()),
                     name: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -1932,6 +2085,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<RoleSummary> for super::RoleSummary {
             type Error = super::error::ConversionError;
@@ -1942,6 +2107,7 @@ without listing values.
                     description: value.description?,
                     id: value.id?,
                     name: value.name?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -1951,6 +2117,7 @@ without listing values.
                     description: Ok(value.description),
                     id: Ok(value.id),
                     name: Ok(value.name),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -1972,6 +2139,10 @@ without listing values.
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UserCapabilities {
             fn default() -> Self {
@@ -1980,6 +2151,7 @@ without listing values.
                     delete: Ok(Default::default()),
                     edit: Ok(Default::default()),
                     use_: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -2032,6 +2204,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UserCapabilities> for super::UserCapabilities {
             type Error = super::error::ConversionError;
@@ -2043,6 +2227,7 @@ without listing values.
                     delete: value.delete?,
                     edit: value.edit?,
                     use_: value.use_?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2053,6 +2238,7 @@ without listing values.
                     delete: Ok(value.delete),
                     edit: Ok(value.edit),
                     use_: Ok(value.use_),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -2071,6 +2257,10 @@ without listing values.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UserSummary {
             fn default() -> Self {
@@ -2079,6 +2269,7 @@ without listing values.
                     id: Ok(Default::default()),
                     last_name: Ok(Default::default()),
                     username: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -2129,6 +2320,18 @@ without listing values.
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<UserSummary> for super::UserSummary {
             type Error = super::error::ConversionError;
@@ -2140,6 +2343,7 @@ without listing values.
                     id: value.id?,
                     last_name: value.last_name?,
                     username: value.username?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -2150,6 +2354,7 @@ without listing values.
                     id: Ok(value.id),
                     last_name: Ok(value.last_name),
                     username: Ok(value.username),
+                    extra: Ok(value.extra),
                 }
             }
         }

@@ -1,21 +1,61 @@
 //! Redaction on output, driven by the response type's JSON Schema.
 //!
-//! The generated types hold secrets as `credential_clients::Secret`, whose
-//! `Serialize` writes the real value (responses must round-trip). So credctl
-//! serializes, then walks the value alongside the type's schema
+//! The generated types hold secrets as `crate::Secret`, whose
+//! `Serialize` writes the real value (responses must round-trip). So tools
+//! (credctl's JSON output, [`crate::summary`]'s secret fields) serialize,
+//! then walk the value alongside the type's schema
 //! (`schemars`) and replaces every value whose schema has
 //! `format: password` (`Secret`'s schema). Nothing is listed by hand: a new
 //! spec's secrets are found the same way.
 //!
 //! Where the schema says nothing (free-form maps, union variants newer than
 //! the client), fields whose *names* look secret are redacted too
-//! ([`credential_clients::summary::looks_like_secret_name`]).
+//! (the one rule of [`crate::runtime::names::is_secret_name`], which the code
+//! generator also uses to make such fields `Secret`).
 
-use credential_clients::summary::looks_like_secret_name;
+use crate::runtime::names::is_secret_name as looks_like_secret_name;
 use serde_json::{Map, Value};
 
 /// What replaces a secret value (`Secret`'s own `Display`).
-pub const REDACTED: &str = credential_clients::runtime::secret::REDACTED;
+pub const REDACTED: &str = crate::runtime::secret::REDACTED;
+
+/// The JSON paths of the secret fields of `value` that are set (not null,
+/// not empty), found from `T`'s JSON Schema; the values are never returned.
+pub fn secret_fields<T: serde::Serialize + schemars::JsonSchema>(value: &T) -> Vec<String> {
+    let Ok(mut json) = serde_json::to_value(value) else {
+        return Vec::new();
+    };
+    let original = json.clone();
+    let found = redact(&mut json, &schemars::schema_for!(T));
+    found
+        .into_iter()
+        .filter(|path| !is_empty_at(&original, path))
+        .collect()
+}
+
+/// Whether the value at a dotted path (`a.b[1].c`) is an empty string.
+fn is_empty_at(value: &Value, path: &str) -> bool {
+    let mut current = value;
+    for part in path.split('.') {
+        let (key, indexes) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            let Some(next) = current.get(key) else {
+                return false;
+            };
+            current = next;
+        }
+        for index in indexes.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let Some(next) = index.parse::<usize>().ok().and_then(|i| current.get(i)) else {
+                return false;
+            };
+            current = next;
+        }
+    }
+    current.as_str() == Some("")
+}
 
 /// AWX's placeholder for secret inputs: already no secret, kept as is.
 const AWX_ENCRYPTED: &str = "$encrypted$";
@@ -283,7 +323,7 @@ impl Walker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credential_clients::{ankra, awx, netapp_astra, oci_aidp, tines};
+    use crate::{ankra, awx, netapp_astra, oci_aidp, tines};
     use serde_json::json;
 
     fn run<T: schemars::JsonSchema>(mut value: Value) -> (Value, Vec<String>) {
