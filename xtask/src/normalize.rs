@@ -211,6 +211,23 @@ fn relax_response_constraints(doc: &mut Value) {
                         map.remove(key);
                     }
                 }
+                // A `default` makes typify fill in a value the server did not
+                // send (and write it back): a response keeps what it had.
+                let is_schema = [
+                    "type",
+                    "$ref",
+                    "allOf",
+                    "anyOf",
+                    "oneOf",
+                    "items",
+                    "properties",
+                    "format",
+                ]
+                .iter()
+                .any(|k| map.contains_key(*k));
+                if is_schema {
+                    map.remove("default");
+                }
                 for (k, child) in map.iter_mut() {
                     if k != "example" && k != "examples" && k != "default" && k != "enum" {
                         strip(child);
