@@ -162,18 +162,18 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
         "{written:?}"
     );
 
-    // The facade with only the new provider compiles, and so does a use of it.
+    // The facade with only the new provider compiles, and a use of it runs
+    // over HTTP: the spec's request-id header is sent (the same id on every
+    // attempt) and its vendor retry rule (409 with body code `Busy`) is
+    // applied, with no Rust written for either.
     std::fs::write(
         tmp.join("tests/sixth_provider_compiles.rs"),
-        "#[allow(dead_code)]\nfn uses_it() -> Result<(), Box<dyn std::error::Error>> {\n    \
-         let client = credential_clients::acme_vault::Client::builder().region(\"us\").bearer_token(\"t\").build()?;\n    \
-         let _request = client.get_credential().name(\"db\");\n    \
-         let _c: Option<credential_clients::acme_vault::types::Credential> = None;\n    Ok(())\n}\n",
+        SIXTH_PROVIDER_TEST,
     )
     .unwrap();
     // The outer target directory: `cargo test` releases its lock while tests
-    // run, and the dependencies are already checked (clippy, in CI), so only
-    // the copied workspace's own crates are compiled here.
+    // run, and the dependencies are already built, so only the copied
+    // workspace's own crates are compiled here.
     let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
@@ -182,7 +182,7 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
         .current_dir(&tmp)
         .env("CARGO_TARGET_DIR", &target)
         .args([
-            "check",
+            "test",
             "--offline",
             "--quiet",
             "-p",
@@ -197,8 +197,14 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
         .unwrap();
     assert!(
         out.status.success(),
-        "the new crate does not compile:\n{}",
+        "the new crate does not work:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+        "the sixth provider's test did not run:\n{}",
+        String::from_utf8_lossy(&out.stdout)
     );
     // And the regenerated workspace is clean.
     assert_eq!(xtask::check(&tmp, &outputs).unwrap(), vec![]);
@@ -257,3 +263,64 @@ fn real_vendor_specs_become_working_clients() {
         assert!(stdout.contains(stem.as_str()), "{stem} not run:\n{stdout}");
     }
 }
+
+/// The test written into the copied workspace for the sixth provider.
+const SIXTH_PROVIDER_TEST: &str = r##"
+use std::io::{Read, Write};
+
+/// Answers the first request with 409 `{"error":{"code":"Busy"}}` and the
+/// second with the credential; returns the request heads it saw.
+fn serve_two() -> (String, std::thread::JoinHandle<Vec<String>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut heads = Vec::new();
+        for (i, stream) in listener.incoming().take(2).enumerate() {
+            let mut stream = stream.unwrap();
+            let mut buf = [0u8; 8192];
+            let n = stream.read(&mut buf).unwrap();
+            heads.push(String::from_utf8_lossy(&buf[..n]).to_lowercase());
+            let (status, body) = if i == 0 {
+                ("409 Conflict", r#"{"error":{"code":"Busy"}}"#.to_string())
+            } else {
+                ("200 OK", r#"{"name":"db","kind":"static","password":"hunter2"}"#.to_string())
+            };
+            write!(
+                stream,
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        }
+        heads
+    });
+    (url, handle)
+}
+
+#[tokio::test]
+async fn the_spec_quirks_apply_with_no_rust_written() {
+    let api = &credential_clients::acme_vault::API;
+    assert_eq!(api.request_id.map(|r| r.name), Some("x-acme-request-id"));
+    assert_eq!(api.retry.body_codes[0].codes, ["Busy"]);
+    let (url, server) = serve_two();
+    let client = credential_clients::acme_vault::Client::builder()
+        .base_url(url)
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    let credential = client.get_credential().name("db").send().await.unwrap();
+    assert_eq!(credential.name, "db");
+    let heads = server.join().unwrap();
+    assert_eq!(heads.len(), 2, "the 409 with body code Busy was retried");
+    let ids: Vec<&str> = heads
+        .iter()
+        .map(|h| {
+            h.lines()
+                .find_map(|l| l.strip_prefix("x-acme-request-id: "))
+                .expect("the request id header is sent")
+        })
+        .collect();
+    assert_eq!(ids[0], ids[1], "one id per call, kept across retries");
+    assert_eq!(ids[0].len(), 32);
+}
+"##;
