@@ -852,7 +852,38 @@ async fn debug_output_never_shows_secrets() {
         .basic_auth("admin", TOKEN)
         .build()
         .unwrap();
-    assert!(!format!("{awx:?}").contains(TOKEN));
+    // Neither the password nor the header value it becomes (base64 of
+    // `user:password`, or any base64 window of the password) is shown.
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("admin:{TOKEN}"));
+    for shown in [format!("{awx:?}"), format!("{:#?}", awx.runtime())] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(!shown.contains(&basic), "{shown}");
+        assert!(!shown.contains(&basic[8..basic.len() - 4]), "{shown}");
+    }
+
+    // Tines' legacy `X-User-Token` header and its bearer key.
+    let tines_user_token = tines::Client::builder()
+        .tenant("acme")
+        .user_token(TOKEN)
+        .build()
+        .unwrap();
+    for shown in [
+        format!("{tines_user_token:?}"),
+        format!("{:#?}", tines_user_token.runtime()),
+    ] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+    }
+
+    // Free-form objects (AWX `inputs`, Tines `metadata`) redact values under
+    // secret-looking keys in Debug, at every depth.
+    let mut body = spec_example("awx", "200");
+    body["inputs"] =
+        json!({"username": "deploy", "vault_password": TOKEN, "nested": {"api_key": TOKEN}});
+    let cred: awx::types::Credential = serde_json::from_value(body).unwrap();
+    let shown = format!("{cred:?}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert!(shown.contains("deploy"), "{shown}");
 
     let oci = oci_aidp::Client::builder()
         .oci_signer(oci_signer())

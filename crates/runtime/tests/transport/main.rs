@@ -9,6 +9,7 @@ mod http_client;
 mod proxy;
 mod quirks;
 mod redirects;
+mod retries;
 mod support;
 mod tls;
 mod tracing_spans;
