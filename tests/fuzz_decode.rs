@@ -282,11 +282,18 @@ fn direct<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<bool, TestCas
     Ok(true)
 }
 
+/// A fixed seed, so a failure replays exactly; `PROPTEST_RNG_SEED=<n>`
+/// explores other inputs (and is what a failure report names).
 fn config(cases: u32) -> Config {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(0x5eed_c0de);
     Config {
         cases,
         failure_persistence: None,
         max_shrink_iters: 2000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
         ..Config::default()
     }
 }

@@ -2,7 +2,59 @@
 //! produce, the comparison has teeth, and a new spec becomes a new crate.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// No subprocess of these tests runs longer (a cold build of the copied
+/// workspaces included, on 2 cores).
+const SUBPROCESS_TIMEOUT: Duration = Duration::from_secs(25 * 60);
+
+/// `Command::output` with a deadline: the child is killed, and the test
+/// fails with what it printed, when it runs longer.
+trait OutputWithin {
+    fn output_within(&mut self, limit: Duration) -> Output;
+}
+
+impl OutputWithin for Command {
+    fn output_within(&mut self, limit: Duration) -> Output {
+        let mut child = self
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the command starts");
+        let read = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.read_to_end(&mut buf);
+                }
+                buf
+            })
+        };
+        let stdout = read(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = read(child.stderr.take().map(|p| Box::new(p) as _));
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("the command can be waited for") {
+                break status;
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "the command ran longer than {limit:?} and was killed:\n{}",
+                    String::from_utf8_lossy(&stderr.join().unwrap_or_default())
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        Output {
+            status,
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        }
+    }
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -193,8 +245,7 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
             "--test",
             "sixth_provider_compiles",
         ])
-        .output()
-        .unwrap();
+        .output_within(SUBPROCESS_TIMEOUT);
     assert!(
         out.status.success(),
         "the new crate does not work:\n{}\n{}",
@@ -251,8 +302,7 @@ fn real_vendor_specs_become_working_clients() {
             "--",
             "--nocapture",
         ])
-        .output()
-        .unwrap();
+        .output_within(SUBPROCESS_TIMEOUT);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -324,3 +374,15 @@ async fn the_spec_quirks_apply_with_no_rust_written() {
     assert_eq!(ids[0].len(), 32);
 }
 "##;
+
+/// The README's test command is `cargo test --workspace --all-features`:
+/// without the `mock` feature the mock suites and README doctests would be
+/// skipped silently, so a run without it fails here, saying how to run it.
+#[test]
+fn the_test_command_enables_the_mock_suites() {
+    assert!(
+        cfg!(feature = "mock") && cfg!(feature = "cli"),
+        "run `cargo test --workspace --all-features` (README.md): without `mock` and `cli` \
+         the mock round trips and README doctests are not compiled"
+    );
+}
