@@ -968,3 +968,37 @@ async fn build_errors_are_typed_and_clear() {
         .build();
     assert!(err.is_ok());
 }
+
+#[test]
+fn the_oci_realm_domain_follows_the_region_as_in_oracles_sdks() {
+    let base = |region: &str| {
+        oci_aidp::Client::builder()
+            .region(region)
+            .build()
+            .unwrap()
+            .base_url()
+            .to_string()
+    };
+    assert_eq!(
+        base("us-ashburn-1"),
+        "https://aidp.us-ashburn-1.oci.oraclecloud.com"
+    );
+    assert_eq!(
+        base("uk-gov-london-1"),
+        "https://aidp.uk-gov-london-1.oci.oraclegovcloud.uk"
+    );
+    assert_eq!(
+        base("us-langley-1"),
+        "https://aidp.us-langley-1.oci.oraclegovcloud.com"
+    );
+    // An explicit domain wins over the realm table.
+    let explicit = oci_aidp::Client::builder()
+        .region("uk-gov-london-1")
+        .second_level_domain("example.test")
+        .build()
+        .unwrap();
+    assert_eq!(
+        explicit.base_url(),
+        "https://aidp.uk-gov-london-1.oci.example.test"
+    );
+}

@@ -20,6 +20,8 @@ pub const REQUEST_ID: &str = "x-credential-clients-request-id";
 pub const RETRY: &str = "x-credential-clients-retry";
 /// The region-variable extension.
 pub const REGION_VARIABLE: &str = "x-credential-clients-region-variable";
+/// The realm-variable extension.
+pub const REALM_VARIABLE: &str = "x-credential-clients-realm-variable";
 /// The environment-variable prefix extension.
 pub const ENV_PREFIX: &str = "x-credential-clients-env-prefix";
 
@@ -92,6 +94,8 @@ pub struct Quirks {
     pub retry: Retry,
     /// `x-credential-clients-region-variable`.
     pub region_variable: Option<String>,
+    /// `x-credential-clients-realm-variable`.
+    pub realm_variable: Option<String>,
     /// `x-credential-clients-env-prefix` or the stem upper-cased.
     pub env_prefix: String,
 }
@@ -181,6 +185,30 @@ pub fn read(file: &Path, stem: &str, doc: &Value) -> Result<Quirks, Vec<SpecErro
         }
     };
 
+    let realm_variable = match get(REALM_VARIABLE) {
+        None => None,
+        Some(Value::String(name)) => {
+            let declared = doc
+                .pointer("/servers/0/variables")
+                .and_then(Value::as_object)
+                .is_some_and(|v| v.contains_key(name));
+            if !declared {
+                err(
+                    format!("/{REALM_VARIABLE}"),
+                    format!("`{name}` is not a variable of the first server"),
+                );
+            }
+            Some(name.clone())
+        }
+        Some(_) => {
+            err(
+                format!("/{REALM_VARIABLE}"),
+                "must be the name of a server variable".into(),
+            );
+            None
+        }
+    };
+
     let env_prefix = match get(ENV_PREFIX) {
         None => default_env_prefix(stem),
         Some(Value::String(p))
@@ -205,6 +233,7 @@ pub fn read(file: &Path, stem: &str, doc: &Value) -> Result<Quirks, Vec<SpecErro
             request_id,
             retry,
             region_variable,
+            realm_variable,
             env_prefix,
         })
     } else {
@@ -404,11 +433,16 @@ impl Quirks {
             Some(v) => quote! { Some(#v) },
             None => quote! { None },
         };
+        let realm = match &self.realm_variable {
+            Some(v) => quote! { Some(#v) },
+            None => quote! { None },
+        };
         let env_prefix = &self.env_prefix;
         quote! {
             request_id: #request_id,
             retry: #retry,
             region_variable: #region,
+            realm_variable: #realm,
             env_prefix: #env_prefix,
         }
     }

@@ -203,3 +203,108 @@ fn tines_legacy_user_token_header() {
     assert!(output.status.success(), "{}", support::stderr(&output));
     mock.assert();
 }
+
+/// `--auth`: a session profile (`oci session authenticate`) signs with
+/// `keyId="ST$<token>"`, by default and with `--auth session-token`;
+/// `--auth api-key` on it is refused with a clear error; a bad mode names
+/// the valid ones.
+#[test]
+fn oci_session_token_profiles_sign_with_the_session_token() {
+    use base64::Engine as _;
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path();
+    support::oci_config(dir);
+    let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+    let token = format!(
+        "{}.{}.sig",
+        b64(r#"{"alg":"RS256"}"#),
+        b64(r#"{"exp":4102444800,"sub":"ocid1.user.oc1..u"}"#)
+    );
+    std::fs::write(dir.join("token"), &token).unwrap();
+    let config = dir.join("session-config");
+    std::fs::write(
+        &config,
+        "[SESSION]\n\
+         tenancy=ocid1.tenancy.oc1..testtenancy\n\
+         region=us-ashburn-1\n\
+         key_file=oci_api_key.pem\n\
+         security_token_file=token\n",
+    )
+    .unwrap();
+    let server = MockServer::start();
+    let body = support::example("oci-aidp", "200");
+    let key = body["key"].as_str().unwrap().to_string();
+    let mock = server.mock(|when, then| {
+        when.path(format!("/20260430/aiDataPlatforms/p/credentials/{key}"))
+            .header_prefix(
+                "authorization",
+                format!("Signature version=\"1\",headers=\"date (request-target) host\",keyId=\"ST${token}\""),
+            );
+        then.status(200)
+            .header("content-type", "application/json")
+            .json_body(body.clone());
+    });
+    for auth in [None, Some("session-token"), Some("security_token")] {
+        let mut cmd = credctl(dir);
+        cmd.args(["get", "oci-aidp", &key, "--ai-data-platform-id", "p"])
+            .args([
+                "--oci-config-file",
+                config.to_str().unwrap(),
+                "--oci-profile",
+                "SESSION",
+            ])
+            .args(["--base-url", &server.base_url()]);
+        if let Some(auth) = auth {
+            cmd.args(["--auth", auth]);
+        }
+        let output = cmd.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{auth:?}: {}",
+            support::stderr(&output)
+        );
+        assert!(!support::stderr(&output).contains(&token));
+    }
+    assert_eq!(mock.hits(), 3);
+
+    let output = credctl(dir)
+        .args(["get", "oci-aidp", &key, "--ai-data-platform-id", "p"])
+        .args([
+            "--oci-config-file",
+            config.to_str().unwrap(),
+            "--oci-profile",
+            "SESSION",
+        ])
+        .args(["--auth", "api-key", "--base-url", &server.base_url()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let err = support::stderr(&output);
+    assert!(!err.contains(&token), "{err}");
+    assert_eq!(mock.hits(), 3, "nothing sent");
+
+    let output = credctl(dir)
+        .args([
+            "get",
+            "oci-aidp",
+            &key,
+            "--ai-data-platform-id",
+            "p",
+            "--auth",
+            "password",
+        ])
+        .args(["--base-url", &server.base_url()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        support::stderr(&output)
+    );
+    assert!(
+        support::stderr(&output).contains("--auth"),
+        "{}",
+        support::stderr(&output)
+    );
+}

@@ -26,6 +26,10 @@ pub struct ApiDescription {
     /// The server variable that an OCI-style config profile's `region`
     /// fills (`x-credential-clients-region-variable`).
     pub region_variable: Option<&'static str>,
+    /// The server variable that the region's realm domain fills (OCI's
+    /// `secondLevelDomain`: `oraclecloud.com`, `oraclegovcloud.uk`, ...;
+    /// `x-credential-clients-realm-variable`).
+    pub realm_variable: Option<&'static str>,
     /// The prefix of the provider's environment variables in tools such as
     /// credctl (`TINES` for `TINES_TOKEN`; `x-credential-clients-env-prefix`,
     /// default: the stem upper-cased with `_`).

@@ -209,6 +209,16 @@ impl ClientConfig {
         Ok(self)
     }
 
+    /// Sign in as Oracle's tools do ([`oci::OciAuth`]: API key, session
+    /// token, instance or resource principal). A region the mode knows
+    /// (the profile's, `OCI_RESOURCE_PRINCIPAL_REGION`) fills the API's
+    /// region variable, and its realm the realm variable, unless set.
+    pub fn oci_auth(mut self, auth: oci::OciAuth) -> Self {
+        self.profile_region = auth.region().map(str::to_string);
+        self.auth = Some(Auth::Custom(auth.authenticator()));
+        self
+    }
+
     /// Set the retry policy (default: `RetryPolicy::for_api(api)`).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);

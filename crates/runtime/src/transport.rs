@@ -70,6 +70,7 @@ static UNKNOWN_API: ApiDescription = ApiDescription {
     request_id: None,
     retry: RetryProfile::STANDARD,
     region_variable: None,
+    realm_variable: None,
     env_prefix: "",
 };
 

@@ -29,6 +29,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     request_id: None,
     retry: rt::RetryProfile::STANDARD,
     region_variable: None,
+    realm_variable: None,
     env_prefix: "ANKRA",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).

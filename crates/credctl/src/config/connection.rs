@@ -158,6 +158,14 @@ fn connect_oci(
     values: &Values,
 ) -> Result<(rt::ClientConfig, AuthHint), Failure> {
     let stem = values.stem;
+    let mode = match values.get(&Role::OciAuth) {
+        Some((_, v)) => Some(
+            v.value
+                .parse::<rt::oci::OciAuthMode>()
+                .map_err(|e| Failure::usage(format!("{stem}: --auth: {e}")))?,
+        ),
+        None => None,
+    };
     let explicit = values.get(&Role::OciConfigFile);
     let profile = values
         .get(&Role::OciProfile)
@@ -167,28 +175,42 @@ fn connect_oci(
         .as_ref()
         .map(|(_, v)| v.value.clone())
         .unwrap_or_else(|| "~/.oci/config".into());
+    let hint = AuthHint::Oci {
+        profile: profile.clone(),
+        file: path.clone(),
+    };
+    let usage = |e: rt::oci::ConfigError| Failure::usage(format!("{stem}: {e}"));
+    // Principals need no config file.
+    match mode {
+        Some(rt::oci::OciAuthMode::InstancePrincipal) => {
+            let auth = rt::oci::OciAuth::instance_principal(Default::default()).map_err(usage)?;
+            return Ok((config.oci_auth(auth), hint));
+        }
+        Some(rt::oci::OciAuthMode::ResourcePrincipal) => {
+            let auth = rt::oci::OciAuth::resource_principal_from_env().map_err(usage)?;
+            return Ok((config.oci_auth(auth), hint));
+        }
+        _ => {}
+    }
     let expanded = expand_home(&path);
     if explicit.is_none() && !expanded.is_file() {
         let setting = values
             .setting(&Role::OciConfigFile)
             .ok_or_else(|| Failure::other(format!("{stem}: no OCI config-file setting")))?;
         return Err(values.missing(
-            &format!("an OCI API key (no config file at {path})"),
+            &format!("an OCI API key or session (no config file at {path})"),
             &[setting],
         ));
     }
-    let oci = rt::oci::OciConfig::from_file(&expanded, &profile)
-        .map_err(|e| Failure::usage(format!("{stem}: {e}")))?;
-    let config = config
-        .oci_config(oci)
-        .map_err(|e| Failure::usage(format!("{stem}: {e}")))?;
-    Ok((
-        config,
-        AuthHint::Oci {
-            profile,
-            file: path,
-        },
-    ))
+    let auth = match mode {
+        Some(rt::oci::OciAuthMode::ApiKey) => rt::oci::OciAuth::api_key(&expanded, &profile),
+        Some(rt::oci::OciAuthMode::SessionToken) => {
+            rt::oci::OciAuth::session_token(&expanded, &profile)
+        }
+        _ => rt::oci::OciAuth::from_profile(&expanded, &profile),
+    }
+    .map_err(usage)?;
+    Ok((config.oci_auth(auth), hint))
 }
 
 /// A bearer token, or the key of an API-key header scheme (the only

@@ -18,6 +18,7 @@ pub enum Role {
     Password,
     OciConfigFile,
     OciProfile,
+    OciAuth,
 }
 
 /// One connection setting of a provider.
@@ -147,6 +148,18 @@ pub fn settings(provider: &Provider) -> Vec<Setting> {
             env: all("PROFILE"),
             keys: vec!["profile".into(), "oci_profile".into()],
             help: "Profile of the OCI config file (default DEFAULT)".into(),
+            switch: false,
+        });
+        out.push(Setting {
+            role: Role::OciAuth,
+            id: "conn-auth".into(),
+            long: "auth".into(),
+            env: all("AUTH"),
+            keys: vec!["auth".into()],
+            help: "How to sign in: api-key, session-token, instance-principal or \
+                   resource-principal (default: the profile's session token when it has a \
+                   security_token_file, else its API key)"
+                .into(),
             switch: false,
         });
     }

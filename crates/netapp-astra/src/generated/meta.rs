@@ -36,6 +36,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     request_id: None,
     retry: rt::RetryProfile::STANDARD,
     region_variable: None,
+    realm_variable: None,
     env_prefix: "ASTRA",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).

@@ -74,6 +74,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
         connection_errors: true,
     },
     region_variable: Some("region"),
+    realm_variable: Some("secondLevelDomain"),
     env_prefix: "OCI",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
@@ -155,18 +156,27 @@ impl ClientBuilder {
         self.config = self.config.auth(rt::Auth::Oci(::std::sync::Arc::new(signer)));
         self
     }
-    /// Load the API key, user, tenancy, fingerprint and region from an
-    /// OCI config file profile (`~/.oci/config`, `DEFAULT`). The
-    /// profile's region fills the spec's region variable unless one
-    /// was set explicitly.
+    /// Sign with an OCI config file profile (`~/.oci/config`, `DEFAULT`):
+    /// its API key, or its session token when it has a
+    /// `security_token_file` (`oci session authenticate`). The
+    /// profile's region fills the spec's region variable, and its
+    /// realm the domain, unless set explicitly.
     pub fn oci_config_file(
         mut self,
         path: impl AsRef<::std::path::Path>,
         profile: &str,
     ) -> Result<Self, rt::oci::ConfigError> {
-        let config = rt::oci::OciConfig::from_file(path, profile)?;
-        self.config = self.config.oci_config(config)?;
+        let auth = rt::oci::OciAuth::from_profile(path, profile)?;
+        self.config = self.config.oci_auth(auth);
         Ok(self)
+    }
+    /// Sign in as Oracle's tools do: `rt::oci::OciAuth::from_profile`
+    /// (API key or session token), `::instance_principal(..)`,
+    /// `::resource_principal_from_env()`. Its region and realm fill
+    /// the server variables unless set.
+    pub fn oci_auth(mut self, auth: rt::oci::OciAuth) -> Self {
+        self.config = self.config.oci_auth(auth);
+        self
     }
     /// Authenticate with your own [`rt::Authenticate`] implementation
     /// (OCI session tokens and principals: `rt::oci::OciAuth`).

@@ -55,6 +55,19 @@ impl ClientConfig {
                         .then(|| self.profile_region.clone())
                         .flatten()
                 })
+                .or_else(|| {
+                    // The realm of the region in use (the explicit one, else
+                    // the profile's) decides the domain (oc1 oraclecloud.com,
+                    // oc4 oraclegovcloud.uk, ...).
+                    let region_var = self.api.region_variable?;
+                    (self.api.realm_variable == Some(var.name)).then_some(())?;
+                    let region = self
+                        .variables
+                        .get(region_var)
+                        .cloned()
+                        .or_else(|| self.profile_region.clone())?;
+                    crate::oci::realm::second_level_domain(&region).map(str::to_string)
+                })
                 .unwrap_or_else(|| var.default.to_string());
             if !var.allowed.is_empty() && !var.allowed.contains(&value.as_str()) {
                 return Err(BuildError::InvalidServerVariable {

@@ -81,6 +81,7 @@ async fn an_api_without_a_request_id_sends_none() {
         request_id: None,
         retry: RetryProfile::STANDARD,
         region_variable: None,
+        realm_variable: None,
         env_prefix: "PLAIN",
     };
     let server = httpmock::MockServer::start_async().await;
@@ -204,6 +205,7 @@ fn a_profiles_region_fills_the_apis_region_variable() {
         request_id: None,
         retry: RetryProfile::STANDARD,
         region_variable: Some("zone"),
+        realm_variable: None,
         env_prefix: "ZONED",
     };
     let dir = std::env::temp_dir().join(format!("rt-zone-{}", std::process::id()));

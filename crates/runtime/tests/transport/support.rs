@@ -70,6 +70,7 @@ pub static API: ApiDescription = ApiDescription {
         connection_errors: true,
     },
     region_variable: None,
+    realm_variable: None,
     env_prefix: "TESTPROV",
 };
 

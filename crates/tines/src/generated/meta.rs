@@ -42,6 +42,7 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     request_id: None,
     retry: rt::RetryProfile::STANDARD,
     region_variable: None,
+    realm_variable: None,
     env_prefix: "TINES",
 };
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
