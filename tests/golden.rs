@@ -358,7 +358,13 @@ async fn the_spec_quirks_apply_with_no_rust_written() {
         .bearer_token("t")
         .build()
         .unwrap();
-    let credential = client.get_credential().name("db").send().await.unwrap();
+    let request = client
+        .get_credential()
+        .name("db")
+        .x_acme_session_token("hdr-secret-value");
+    let shown = format!("{request:?}");
+    assert!(!shown.contains("hdr-secret-value"), "{shown}");
+    let credential = request.send().await.unwrap();
     assert_eq!(credential.name, "db");
     let heads = server.join().unwrap();
     assert_eq!(heads.len(), 2, "the 409 with body code Busy was retried");
@@ -371,6 +377,11 @@ async fn the_spec_quirks_apply_with_no_rust_written() {
         })
         .collect();
     assert_eq!(ids[0], ids[1], "one id per call, kept across retries");
+    assert!(
+        heads[0].contains("x-acme-session-token: hdr-secret-value"),
+        "a secret header parameter is sent with its real value: {}",
+        heads[0]
+    );
     assert_eq!(ids[0].len(), 32);
 }
 "##;
@@ -380,8 +391,9 @@ async fn the_spec_quirks_apply_with_no_rust_written() {
 /// skipped silently, so a run without it fails here, saying how to run it.
 #[test]
 fn the_test_command_enables_the_mock_suites() {
+    let enabled = [cfg!(feature = "mock"), cfg!(feature = "cli")];
     assert!(
-        cfg!(feature = "mock") && cfg!(feature = "cli"),
+        enabled.iter().all(|on| *on),
         "run `cargo test --workspace --all-features` (README.md): without `mock` and `cli` \
          the mock round trips and README doctests are not compiled"
     );

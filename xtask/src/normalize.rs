@@ -29,6 +29,9 @@ pub struct Facts {
     /// Operations whose success body is not JSON: it is returned as a
     /// `SecretBody` (Conjur returns the secret value itself).
     pub secret_body_ops: BTreeSet<String>,
+    /// Header parameters made `Secret` because of their name, by operation:
+    /// their value is written to the header with `expose_secret()`.
+    pub secret_headers: BTreeMap<String, BTreeSet<String>>,
     /// Fields made `Secret` because of their name (not `format: password`),
     /// as `Schema.property` paths, for `cargo xtask lint` to list.
     pub inferred_secrets: Vec<String>,
@@ -76,8 +79,113 @@ pub fn normalize(doc: &mut Value) -> Facts {
     relax_response_constraints(doc);
     drop_unknown_formats(doc);
     plain_parameter_types(doc);
+    facts.secret_headers = secret_parameters(doc, &mut facts.inferred_secrets);
     facts.inferred_secrets = wrap_types(doc);
     facts
+}
+
+/// Header and query parameters whose name says they carry secret material
+/// (`X-Vault-Token`, `X-Nomad-Token`, `api_key`) become `Secret`, so that
+/// a request builder's `Debug` never shows them; `x-credential-clients-secret:
+/// false` on the parameter keeps a plain string. Returns the header names
+/// by operation (progenitor writes headers with `to_string()`, which a
+/// `Secret` redacts; the client is rewritten to expose them there).
+fn secret_parameters(
+    doc: &mut Value,
+    inferred: &mut Vec<String>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut headers: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let shared_components = doc.pointer("/components/parameters").cloned();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return headers;
+    };
+    for (path, item) in paths.iter_mut() {
+        let shared = item.get("parameters").cloned();
+        for method in METHODS {
+            let Some(op) = item.get_mut(method) else {
+                continue;
+            };
+            let op_id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            // Path-level and `$ref` parameters are copied into the operation
+            // (progenitor merges them the same way) so they can be retyped.
+            let mut list: Vec<Value> = shared
+                .as_ref()
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let own = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let resolve = |p: &Value| -> Value {
+                match p
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/parameters/"))
+                {
+                    Some(name) => shared_components
+                        .as_ref()
+                        .and_then(|c| c.get(name))
+                        .cloned()
+                        .unwrap_or_else(|| p.clone()),
+                    None => p.clone(),
+                }
+            };
+            for p in own {
+                let p = resolve(&p);
+                let key = (p.get("name").cloned(), p.get("in").cloned());
+                list.retain(|q| {
+                    let q = resolve(q);
+                    (q.get("name").cloned(), q.get("in").cloned()) != key
+                });
+                list.push(p);
+            }
+            let mut changed = false;
+            let mut merged = Vec::new();
+            for p in list {
+                let mut p = resolve(&p);
+                let name = p
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let location = p
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let secret = matches!(location.as_str(), "header" | "query")
+                    && p.get(SECRET_EXTENSION) != Some(&Value::Bool(false))
+                    && p.get("schema").and_then(Value::as_object).is_some_and(|s| {
+                        (s.get("type").and_then(Value::as_str) == Some("string")
+                            && !s.contains_key("enum"))
+                            && (credential_clients_runtime::names::is_secret_name(&name)
+                                || s.get("format").and_then(Value::as_str) == Some("password"))
+                    });
+                if secret {
+                    p["schema"] = json!({ "x-rust-type": rust_type("Secret", vec![]) });
+                    inferred.push(format!("{path} {method} parameter `{name}`"));
+                    if location == "header" {
+                        headers
+                            .entry(op_id.clone())
+                            .or_default()
+                            .insert(name.clone());
+                    }
+                    changed = true;
+                }
+                merged.push(p);
+            }
+            if changed {
+                op["parameters"] = Value::Array(merged);
+            }
+        }
+    }
+    headers
 }
 
 /// A parameter is a value the caller passes, never `null`: a `$ref` to a

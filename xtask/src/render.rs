@@ -71,6 +71,7 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     )?;
     route_decoding_through_runtime(&mut parsed);
     route_secret_bodies(&mut parsed);
+    expose_secret_headers(&mut parsed, &facts.secret_headers);
     free_form_objects_as_extra(&mut parsed);
     let credential = spec::credential_operation(&spec.doc).ok_or_else(|| {
         SpecError::new(
@@ -215,6 +216,71 @@ fn route_secret_bodies(file: &mut syn::File) {
         }
     }
     Rewrite(false).visit_file_mut(file);
+}
+
+/// A header parameter typed `Secret` is written with `expose_secret()`
+/// (progenitor writes `value.to_string()`, which a `Secret` redacts).
+fn expose_secret_headers(
+    file: &mut syn::File,
+    secret_headers: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) {
+    use heck::ToPascalCase;
+    use syn::visit_mut::VisitMut;
+    let by_type: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        secret_headers
+            .iter()
+            .map(|(op, names)| (op.to_pascal_case(), names.clone()))
+            .collect();
+    struct Rewrite<'a> {
+        by_type: &'a std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        current: Option<&'a std::collections::BTreeSet<String>>,
+    }
+    impl VisitMut for Rewrite<'_> {
+        fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+            let was = self.current;
+            if let syn::Type::Path(tp) = item.self_ty.as_ref()
+                && let Some(last) = tp.path.segments.last()
+            {
+                self.current = self.by_type.get(&last.ident.to_string());
+            }
+            syn::visit_mut::visit_item_impl_mut(self, item);
+            self.current = was;
+        }
+        fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+            syn::visit_mut::visit_expr_method_call_mut(self, call);
+            let Some(names) = self.current else { return };
+            if call.method != "append" || call.args.len() != 2 {
+                return;
+            }
+            let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            })) = call.args.first()
+            else {
+                return;
+            };
+            if !names.contains(&name.value()) {
+                return;
+            }
+            struct ToExpose;
+            impl VisitMut for ToExpose {
+                fn visit_expr_method_call_mut(&mut self, c: &mut syn::ExprMethodCall) {
+                    syn::visit_mut::visit_expr_method_call_mut(self, c);
+                    if c.method == "to_string" && c.args.is_empty() {
+                        c.method = syn::Ident::new("expose_secret", c.method.span());
+                    }
+                }
+            }
+            if let Some(value) = call.args.iter_mut().nth(1) {
+                ToExpose.visit_expr_mut(value);
+            }
+        }
+    }
+    Rewrite {
+        by_type: &by_type,
+        current: None,
+    }
+    .visit_file_mut(file);
 }
 
 /// `serde_json::Map<String, Value>` (free-form objects, and the flattened

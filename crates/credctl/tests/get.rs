@@ -265,7 +265,7 @@ fn oci_session_token_profiles_sign_with_the_session_token() {
         );
         assert!(!support::stderr(&output).contains(&token));
     }
-    assert_eq!(mock.hits(), 3);
+    assert_eq!(mock.calls(), 3);
 
     let output = credctl(dir)
         .args(["get", "oci-aidp", &key, "--ai-data-platform-id", "p"])
@@ -281,7 +281,7 @@ fn oci_session_token_profiles_sign_with_the_session_token() {
     assert!(!output.status.success());
     let err = support::stderr(&output);
     assert!(!err.contains(&token), "{err}");
-    assert_eq!(mock.hits(), 3, "nothing sent");
+    assert_eq!(mock.calls(), 3, "nothing sent");
 
     let output = credctl(dir)
         .args([
@@ -307,4 +307,52 @@ fn oci_session_token_profiles_sign_with_the_session_token() {
         "{}",
         support::stderr(&output)
     );
+}
+
+/// `credctl get` prints what the server sent, apart from redacted secrets:
+/// every provider's example with an unknown member added to every object
+/// (at every depth, in arrays and unions) comes back whole.
+#[test]
+fn every_provider_get_prints_the_whole_body() {
+    let home = tempfile::tempdir().unwrap();
+    for mut case in cases(home.path()) {
+        let spec = support::spec(case.stem);
+        let op = xtask::spec::credential_operation(&spec).expect("a credential operation");
+        let schema = op
+            .op
+            .pointer("/responses/200/content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next())
+            .and_then(|m| m.get("schema"))
+            .cloned()
+            .expect("a 200 schema");
+        case.body = xtask::selftest::with_unknown_members(&spec, &schema, &case.body, 0);
+        assert!(
+            case.body.get(xtask::selftest::EXTRA_MEMBER).is_some(),
+            "{}",
+            case.stem
+        );
+        let server = MockServer::start();
+        let mock = case.mock(&server);
+        let output = case.command(home.path(), &server).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            case.stem,
+            support::stderr(&output)
+        );
+        mock.assert();
+        let printed: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let mut expected = case.body.clone();
+        for (pointer, _) in &case.secrets {
+            if let Some(v) = expected.pointer_mut(pointer) {
+                *v = Value::from("<redacted>");
+            }
+        }
+        assert!(
+            credential_clients::runtime::mock::same_json(&expected, &printed),
+            "{}: printed JSON differs from the body\n sent: {expected}\n printed: {printed}",
+            case.stem
+        );
+    }
 }
