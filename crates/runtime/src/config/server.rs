@@ -235,3 +235,162 @@ fn validate_base_url(url: &str) -> Result<String, BuildError> {
     }
     Ok(url.trim_end_matches('/').to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ApiDescription, RetryProfile, ServerTemplate, ServerVariable};
+
+    #[test]
+    fn host_variables_take_ports_and_ipv6_but_nothing_that_changes_the_url() {
+        for ok in [
+            "semaphore.internal:3000",
+            "localhost",
+            "10.0.0.7:8443",
+            "[::1]",
+            "[fd00::1]:8080",
+            "a_b.example",
+        ] {
+            assert_eq!(check_variable(VariableKind::Host, ok, "x"), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.com/",
+            "user@evil.com",
+            "h?x=1",
+            "h#f",
+            "h x",
+            "h:0",
+            "h:99999",
+            "h:port",
+            "[::1",
+            "[zz::1]",
+            "h\n",
+        ] {
+            assert!(
+                check_variable(VariableKind::Host, bad, "x").is_err(),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_other_kind_is_checked_for_its_place() {
+        assert!(check_variable(VariableKind::Scheme, "https", "http").is_ok());
+        assert!(check_variable(VariableKind::Scheme, "ftp", "http").is_err());
+        assert!(check_variable(VariableKind::Port, "8080", "80").is_ok());
+        assert!(check_variable(VariableKind::Port, "80a", "80").is_err());
+        assert!(check_variable(VariableKind::Path, "v2", "v1").is_ok());
+        for bad in ["a/b", "..", ".", "a?b", "a%2f"] {
+            assert!(
+                check_variable(VariableKind::Path, bad, "v1").is_err(),
+                "{bad}"
+            );
+        }
+        // A path-prefix variable (its default starts with `/`) may hold `/`.
+        assert!(check_variable(VariableKind::Path, "/api/controller/v2", "/api/v2").is_ok());
+        for bad in ["/api/../admin", "api/v2", "/a?b", "/a b"] {
+            assert!(
+                check_variable(VariableKind::Path, bad, "/api/v2").is_err(),
+                "{bad}"
+            );
+        }
+        assert!(check_variable(VariableKind::Url, "https://kv.vault.azure.net", "").is_ok());
+        assert!(check_variable(VariableKind::Url, "kv.vault.azure.net", "").is_err());
+    }
+
+    static NO_SERVER: ApiDescription = ApiDescription {
+        provider: "vault",
+        title: "t",
+        version: "1",
+        server: ServerTemplate {
+            url: "",
+            variables: &[],
+        },
+        auth: &[],
+        operations: &[],
+        credential_operation: "read",
+        request_id: None,
+        retry: RetryProfile::STANDARD,
+        region_variable: None,
+        realm_variable: None,
+        env_prefix: "VAULT",
+    };
+
+    static SELF_HOSTED: ApiDescription = ApiDescription {
+        provider: "semaphore",
+        title: "t",
+        version: "1",
+        server: ServerTemplate {
+            url: "{scheme}://{host}",
+            variables: &[
+                ServerVariable {
+                    name: "scheme",
+                    default: "http",
+                    allowed: &["http", "https"],
+                    kind: VariableKind::Scheme,
+                },
+                ServerVariable {
+                    name: "host",
+                    default: "localhost:3000",
+                    allowed: &[],
+                    kind: VariableKind::Host,
+                },
+            ],
+        },
+        auth: &[],
+        operations: &[],
+        credential_operation: "read",
+        request_id: None,
+        retry: RetryProfile::STANDARD,
+        region_variable: None,
+        realm_variable: None,
+        env_prefix: "SEMAPHORE",
+    };
+
+    #[test]
+    fn a_spec_without_a_server_needs_a_base_url_and_says_how() {
+        let err = ClientConfig::new(&NO_SERVER)
+            .resolved_base_url()
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, BuildError::BaseUrlRequired { .. }), "{err:?}");
+        assert!(
+            text.contains(".base_url(")
+                && text.contains("--base-url")
+                && text.contains("VAULT_BASE_URL"),
+            "{text}"
+        );
+        assert_eq!(
+            ClientConfig::new(&NO_SERVER)
+                .base_url("https://vault.example:8200/v1/")
+                .resolved_base_url()
+                .unwrap(),
+            "https://vault.example:8200/v1"
+        );
+    }
+
+    #[test]
+    fn a_self_hosted_server_on_a_custom_port() {
+        assert_eq!(
+            ClientConfig::new(&SELF_HOSTED).resolved_base_url().unwrap(),
+            "http://localhost:3000"
+        );
+        assert_eq!(
+            ClientConfig::new(&SELF_HOSTED)
+                .server_variable("scheme", "https")
+                .server_variable("host", "semaphore.internal:3000")
+                .resolved_base_url()
+                .unwrap(),
+            "https://semaphore.internal:3000"
+        );
+        let err = ClientConfig::new(&SELF_HOSTED)
+            .server_variable("host", "evil.example/x#")
+            .resolved_base_url()
+            .unwrap_err();
+        assert!(
+            matches!(err, BuildError::InvalidServerVariable { .. }),
+            "{err:?}"
+        );
+    }
+}
