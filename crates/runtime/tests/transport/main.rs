@@ -12,4 +12,3 @@ mod redirects;
 mod retries;
 mod support;
 mod tls;
-mod tracing_spans;

@@ -1,6 +1,14 @@
 //! Tracing: one span per call and per attempt with provider, operation,
 //! method, route template, status, attempt, backoff and request id; never
 //! the concrete path (which holds ids), query, or a secret.
+//!
+//! A test binary of its own: a scoped subscriber in a process where other
+//! tests register tracing callsites concurrently can miss events (callsite
+//! interest is cached process-wide), which made this test flaky.
+
+#[allow(dead_code)]
+#[path = "transport/support.rs"]
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
