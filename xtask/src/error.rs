@@ -59,6 +59,8 @@ pub enum Rule {
     Extension,
     /// A schema node is not a valid JSON Schema (e.g. an unknown `type`).
     SchemaType,
+    /// `x-credential-clients-pagination` does not fit its operation.
+    Pagination,
 }
 
 impl Rule {
@@ -91,6 +93,7 @@ impl Rule {
             Rule::Generator => "generator",
             Rule::Extension => "extension",
             Rule::SchemaType => "schema-type",
+            Rule::Pagination => "pagination",
         }
     }
 }

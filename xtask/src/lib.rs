@@ -10,6 +10,7 @@
 pub mod error;
 pub mod lint;
 pub mod normalize;
+pub mod paginate;
 pub mod quirks;
 pub mod render;
 pub mod selftest;

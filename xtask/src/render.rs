@@ -73,6 +73,9 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     route_secret_bodies(&mut parsed);
     expose_secret_headers(&mut parsed, &facts.secret_headers);
     free_form_objects_as_extra(&mut parsed);
+    let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
+    let streams = crate::paginate::add_streams(&mut parsed, &paginated)
+        .map_err(|e| SpecError::new(file, "/paths", Rule::Pagination, e))?;
     let credential = spec::credential_operation(&spec.doc).ok_or_else(|| {
         SpecError::new(
             file,
@@ -112,7 +115,9 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
         prettyplease::unparse(&mock)
     );
 
-    let cli = parse_file(spec, run_progenitor(spec, &normalized, Target::Cli)?, "CLI")?;
+    let mut cli = parse_file(spec, run_progenitor(spec, &normalized, Target::Cli)?, "CLI")?;
+    crate::paginate::add_cli_streams(&mut cli, &streams)
+        .map_err(|e| SpecError::new(file, "/paths", Rule::Pagination, e))?;
     let cli = format!(
         "{}//! clap subcommands for each operation (feature `cli`), used by `credctl`.\n\n{}",
         rust_header(&source),
@@ -576,6 +581,14 @@ fn meta_tokens(
 
     let (auth_items, auth_setters) = auth_tokens(doc, &mut taken_setters);
 
+    let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
+    let list_operation = match crate::paginate::list_operation(file, &paginated)? {
+        Some(p) => {
+            let id = &p.op_id;
+            quote! { Some(#id) }
+        }
+        None => quote! { None },
+    };
     let mut op_items = Vec::new();
     for (path, item) in normalized.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
@@ -591,12 +604,20 @@ fn meta_tokens(
                 .get(id)
                 .cloned()
                 .unwrap_or_else(|| "*/*".into());
+            let pagination = match paginated.iter().find(|p| p.op_id == id) {
+                Some(p) => {
+                    let tokens = p.tokens(&quote! { rt });
+                    quote! { Some(#tokens) }
+                }
+                None => quote! { None },
+            };
             op_items.push(quote! {
                 rt::OperationDescription {
                     id: #id,
                     method: #method_upper,
                     path: #path,
                     accept: #accept,
+                    pagination: #pagination,
                 }
             });
         }
@@ -682,6 +703,7 @@ fn meta_tokens(
             auth: &[#(#auth_items),*],
             operations: &[#(#op_items),*],
             credential_operation: #credential_operation,
+            list_operation: #list_operation,
             #quirk_fields
         };
 

@@ -238,6 +238,14 @@ pub fn validate(spec: &SpecFile) -> Vec<SpecError> {
     check_servers(file, root, &mut errors);
     check_security(file, root, &mut errors);
     check_operations(file, doc, root, &mut errors);
+    match crate::paginate::read(file, doc) {
+        Ok(ops) => {
+            if let Err(e) = crate::paginate::list_operation(file, &ops) {
+                errors.push(e);
+            }
+        }
+        Err(mut e) => errors.append(&mut e),
+    }
 
     if errors.is_empty() {
         // The structure check via openapiv3 only makes sense once the

@@ -18,6 +18,9 @@ pub struct ApiDescription {
     pub operations: &'static [OperationDescription],
     /// The `operationId` of the "read one credential" operation.
     pub credential_operation: &'static str,
+    /// The `operationId` of the "list credentials" operation, a paginated
+    /// GET (`x-credential-clients-list`, or the only paginated operation).
+    pub list_operation: Option<&'static str>,
     /// A request-id header the client sends with every request and reports
     /// in errors (`x-credential-clients-request-id`).
     pub request_id: Option<RequestIdHeader>,
@@ -200,6 +203,8 @@ pub struct OperationDescription {
     pub path: &'static str,
     /// The `Accept` header value.
     pub accept: &'static str,
+    /// How the operation pages (`x-credential-clients-pagination`).
+    pub pagination: Option<crate::paginate::Pagination>,
 }
 
 impl OperationDescription {

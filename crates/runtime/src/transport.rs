@@ -67,6 +67,7 @@ static UNKNOWN_API: ApiDescription = ApiDescription {
     auth: &[],
     operations: &[],
     credential_operation: "",
+    list_operation: None,
     request_id: None,
     retry: RetryProfile::STANDARD,
     region_variable: None,

@@ -16,8 +16,33 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
+            CliCommand::ListCredentials => Self::cli_list_credentials(),
             CliCommand::GetCredential => Self::cli_get_credential(),
         }
+    }
+    pub fn cli_list_credentials() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("provider")
+                    .long("provider")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Only credentials of this provider (e.g. `aws`, `github`,\n`hetzner`), as `ankra credentials list --provider` sends it.\nValues are the provider names of `Credential.provider`.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("x-ankra-organisation-id")
+                    .long("x-ankra-organisation-id")
+                    .value_parser(::clap::value_parser!(::uuid::Uuid))
+                    .required(false)
+                    .help(
+                        "Scopes the request to another organisation the authenticated\nuser belongs to, without changing the token's bound\norganisation (ankra-cli `internal/client/client.go`,\n`orgOverrideHeader`, set by the global `--org` flag; listed as\n`x-ankra-organisation-id` on Ankra's current reference pages).\n",
+                    ),
+            )
+            .about(
+                "List credentials\n\nReturns every credential of the caller's organisation as one bare\nJSON array, optionally only those of one `provider`. This is the\ncall behind `ankra credentials list` (ankraio/ankra-cli@1233747\n`internal/client/credentials.go`, `ListCredentials`: `GET\n/api/v1/org/credentials` with an optional `?provider=`, decoded\nstraight into `[]Credential`; `internal/client/credentials_test.go`\nserves a bare array; `cmd/credentials.go` sorts and prints it\nclient-side).\n\n**Not paginated.** The CLI sends no page, limit or cursor\nparameter and reads no pagination header or envelope; the response\nis the whole collection. So its `x-credential-clients-pagination`\nnames only the items (the body itself) and no next page.\n\nItems are the server's `ListCredentialResponseListItem`\n(`src/usecase/credentials_v2/list_credentials.py`, as named in the\nCLI's comment on its `Credential` struct; field list also on Ankra's\nreference pages for the provider-specific lists, e.g.\nhttps://docs.ankra.ai/api-reference/ovh-credentials-api/list-ovh-api-credentials),\na summary that differs from the detail of `get_credential`: no\nclusters, operations or secret fields, but `state`, `health`,\n`available`, sync fields and an integer `installation_id`.\n",
+            )
     }
     pub fn cli_get_credential() -> ::clap::Command {
         ::clap::Command::new("")
@@ -40,7 +65,37 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         match cmd {
+            CliCommand::ListCredentials => self.execute_list_credentials(matches).await,
             CliCommand::GetCredential => self.execute_get_credential(matches).await,
+        }
+    }
+    pub async fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.list_credentials();
+        if let Some(value) = matches.get_one::<::std::string::String>("provider") {
+            request = request.provider(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::uuid::Uuid>("x-ankra-organisation-id") {
+            request = request.x_ankra_organisation_id(value.clone());
+        }
+        self.config.execute_list_credentials(matches, &mut request)?;
+        let mut listing = self.config.list_options(matches, request.stream());
+        self.config.list_start::<types::CredentialListItem>();
+        loop {
+            match listing.try_next().await {
+                Ok(Some(item)) => self.config.list_item(&item),
+                Ok(None) => {
+                    self.config.list_end_success::<types::CredentialListItem>();
+                    return Ok(());
+                }
+                Err(e) => {
+                    let error: Error<types::ErrorDetail> = e.into_error();
+                    self.config.list_end_error(&error);
+                    return Err(anyhow::Error::new(error));
+                }
+            }
         }
     }
     pub async fn execute_get_credential(
@@ -85,6 +140,13 @@ pub trait CliConfig {
     fn list_end_error<T>(&self, value: &Error<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+    fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ListCredentials,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
     fn execute_get_credential(
         &self,
         matches: &::clap::ArgMatches,
@@ -92,17 +154,28 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// Adjust a listing before it starts (page size, item
+    /// limit from the tool's own arguments).
+    fn list_options<'a, I, E>(
+        &self,
+        _matches: &::clap::ArgMatches,
+        listing: credential_clients_runtime::paginate::Listing<'a, I, E>,
+    ) -> credential_clients_runtime::paginate::Listing<'a, I, E> {
+        listing
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
+    ListCredentials,
     GetCredential,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
-        vec![CliCommand::GetCredential,].into_iter()
+        vec![CliCommand::ListCredentials, CliCommand::GetCredential,].into_iter()
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
+            CliCommand::ListCredentials => "list_credentials",
             CliCommand::GetCredential => "get_credential",
         }
     }

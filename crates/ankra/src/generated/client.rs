@@ -215,6 +215,44 @@ pub mod types {
             value.parse()
         }
     }
+    /**Result of the platform's periodic checks of the credential
+(`src/usecase/credentials_v2/_credential_health_loader.py`, per the
+CLI's `CredentialHealthSummary`). Absent when no check has run.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CredentialHealthSummary {
+        ///Number of checks that failed in a row.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub consecutive_failures: ::std::option::Option<i64>,
+        ///Class of the last check error, when a check failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_error_class: ::std::option::Option<::std::string::String>,
+        ///When the next check is scheduled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_attempt_at: ::std::option::Option<
+            ::credential_clients_runtime::Timestamp,
+        >,
+        /**Health state (the CLI declares it; Ankra's reference page does
+not list it). Values are not documented; `healthy` is the value
+the CLI uses for other health objects.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl CredentialHealthSummary {
+        pub fn builder() -> builder::CredentialHealthSummary {
+            Default::default()
+        }
+    }
     ///GitHub App installation id for Git credentials. Not on the reference page; the official CLI decodes it as a string here and as an integer in credential list items, so either (or null) may be sent.
     #[derive(
         ::serde::Deserialize,
@@ -238,6 +276,111 @@ pub mod types {
     impl ::std::convert::From<i64> for CredentialInstallationId {
         fn from(value: i64) -> Self {
             Self::Variant1(value)
+        }
+    }
+    /**One item of `GET /api/v1/org/credentials`: the server's
+`ListCredentialResponseListItem` (ankra-cli
+`internal/client/credentials.go`, `Credential`, "mirrors cluster's
+ListCredentialResponseListItem"). Ankra's reference pages mark `id`,
+`name`, `provider`, `organisation_id`, `system`, `available`,
+`created_at` and `updated_at` as required; no real list body has
+been published, so, as for `Credential`, only `id` and `name` are
+required here. It carries no secret fields. The CLI also keeps the
+legacy fields of older platform versions (`description`,
+`last_used_at`, `usage_count`, `cluster_count`; "removed in the v2
+list"), modelled here as optional.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CredentialListItem {
+        ///Login of the connected account (Git host integrations), e.g. a GitHub organisation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_login: ::std::option::Option<::std::string::String>,
+        ///Type of the connected account, e.g. `Organization` or `User`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub account_type: ::std::option::Option<::std::string::String>,
+        /**Whether the credential can currently be used (false for one
+the platform cannot use, e.g. a revoked or suspended
+integration). Shown in the CLI's `Available` column.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub available: ::std::option::Option<bool>,
+        ///Legacy field of older platform versions; number of clusters using the credential.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cluster_count: ::std::option::Option<i64>,
+        ///Number of other organisations sharing the same installation.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub co_tenant_count: ::std::option::Option<i64>,
+        ///When the credential was created (RFC 3339, e.g. `2023-11-07T05:31:56Z`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
+        ///Legacy field of older platform versions.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub health: ::std::option::Option<CredentialHealthSummary>,
+        ///Identifier of the credential (use it with `get_credential`).
+        pub id: ::uuid::Uuid,
+        /**ID of the Git host app installation: an integer here, a string
+in the detail (`Credential.installation_id`).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub installation_id: ::std::option::Option<i64>,
+        ///When the platform last synchronised the integration (CLI column `Last Synced`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_synced_at: ::std::option::Option<
+            ::credential_clients_runtime::Timestamp,
+        >,
+        ///Legacy field of older platform versions; when the credential was last used.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_used_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
+        ///Name of the credential, unique in the organisation.
+        pub name: ::std::string::String,
+        ///Organisation that owns the credential.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organisation_id: ::std::option::Option<::uuid::Uuid>,
+        /**Provider of the credential, e.g. `aws`, `azure`, `gcp`,
+`github`, `hetzner`, `ovh`, `proxmox`, `upcloud`, `ssh-key`
+(open-ended; see `Credential.provider`).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub provider: ::std::option::Option<::std::string::String>,
+        ///Number of repositories the integration gives access to (CLI column `Repos`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repository_count: ::std::option::Option<i64>,
+        ///Which repositories the installation may access, e.g. `all` or `selected`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repository_selection: ::std::option::Option<::std::string::String>,
+        /**State of the credential's integration, e.g. of a GitHub App
+installation; null or absent for plain provider credentials.
+Shown in the CLI's `State` column. Values are not documented.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        ///Whether a synchronisation is running (default false).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub syncing: ::std::option::Option<bool>,
+        ///True for credentials managed by the platform itself.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub system: ::std::option::Option<bool>,
+        ///When the credential was last updated. The CLI treats it as optional (`*string`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::credential_clients_runtime::Timestamp>,
+        ///Legacy field of older platform versions.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub usage_count: ::std::option::Option<i64>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl CredentialListItem {
+        pub fn builder() -> builder::CredentialListItem {
+            Default::default()
         }
     }
     ///An operation run with the credential (the reference page calls this object `GetCredentialOperationInfoResult`).
@@ -1269,6 +1412,614 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CredentialHealthSummary {
+            consecutive_failures: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            last_error_class: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next_attempt_at: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CredentialHealthSummary {
+            fn default() -> Self {
+                Self {
+                    consecutive_failures: Ok(Default::default()),
+                    last_error_class: Ok(Default::default()),
+                    next_attempt_at: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CredentialHealthSummary {
+            pub fn consecutive_failures<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.consecutive_failures = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for consecutive_failures: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn last_error_class<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_error_class = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_error_class: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn next_attempt_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_attempt_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_attempt_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CredentialHealthSummary>
+        for super::CredentialHealthSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialHealthSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    consecutive_failures: value.consecutive_failures?,
+                    last_error_class: value.last_error_class?,
+                    next_attempt_at: value.next_attempt_at?,
+                    state: value.state?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CredentialHealthSummary>
+        for CredentialHealthSummary {
+            fn from(value: super::CredentialHealthSummary) -> Self {
+                Self {
+                    consecutive_failures: Ok(value.consecutive_failures),
+                    last_error_class: Ok(value.last_error_class),
+                    next_attempt_at: Ok(value.next_attempt_at),
+                    state: Ok(value.state),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CredentialListItem {
+            account_login: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            account_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            available: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            cluster_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            co_tenant_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            health: ::std::result::Result<
+                ::std::option::Option<super::CredentialHealthSummary>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            installation_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            last_synced_at: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            last_used_at: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            organisation_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            provider: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            repository_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            repository_selection: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            syncing: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            system: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            usage_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CredentialListItem {
+            fn default() -> Self {
+                Self {
+                    account_login: Ok(Default::default()),
+                    account_type: Ok(Default::default()),
+                    available: Ok(Default::default()),
+                    cluster_count: Ok(Default::default()),
+                    co_tenant_count: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    health: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    installation_id: Ok(Default::default()),
+                    last_synced_at: Ok(Default::default()),
+                    last_used_at: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    organisation_id: Ok(Default::default()),
+                    provider: Ok(Default::default()),
+                    repository_count: Ok(Default::default()),
+                    repository_selection: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    syncing: Ok(Default::default()),
+                    system: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    usage_count: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CredentialListItem {
+            pub fn account_login<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_login = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_login: {e}")
+                    });
+                self
+            }
+            pub fn account_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_type: {e}")
+                    });
+                self
+            }
+            pub fn available<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.available = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for available: {e}")
+                    });
+                self
+            }
+            pub fn cluster_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cluster_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cluster_count: {e}")
+                    });
+                self
+            }
+            pub fn co_tenant_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.co_tenant_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for co_tenant_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn health<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CredentialHealthSummary>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.health = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for health: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn installation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.installation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for installation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn last_synced_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_synced_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_synced_at: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn last_used_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_used_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_used_at: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn organisation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organisation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organisation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn provider<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.provider = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for provider: {e}")
+                    });
+                self
+            }
+            pub fn repository_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repository_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for repository_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn repository_selection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repository_selection = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for repository_selection: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn syncing<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.syncing = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for syncing: {e}")
+                    });
+                self
+            }
+            pub fn system<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.system = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for system: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn usage_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for usage_count: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CredentialListItem> for super::CredentialListItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialListItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_login: value.account_login?,
+                    account_type: value.account_type?,
+                    available: value.available?,
+                    cluster_count: value.cluster_count?,
+                    co_tenant_count: value.co_tenant_count?,
+                    created_at: value.created_at?,
+                    description: value.description?,
+                    health: value.health?,
+                    id: value.id?,
+                    installation_id: value.installation_id?,
+                    last_synced_at: value.last_synced_at?,
+                    last_used_at: value.last_used_at?,
+                    name: value.name?,
+                    organisation_id: value.organisation_id?,
+                    provider: value.provider?,
+                    repository_count: value.repository_count?,
+                    repository_selection: value.repository_selection?,
+                    state: value.state?,
+                    syncing: value.syncing?,
+                    system: value.system?,
+                    updated_at: value.updated_at?,
+                    usage_count: value.usage_count?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CredentialListItem> for CredentialListItem {
+            fn from(value: super::CredentialListItem) -> Self {
+                Self {
+                    account_login: Ok(value.account_login),
+                    account_type: Ok(value.account_type),
+                    available: Ok(value.available),
+                    cluster_count: Ok(value.cluster_count),
+                    co_tenant_count: Ok(value.co_tenant_count),
+                    created_at: Ok(value.created_at),
+                    description: Ok(value.description),
+                    health: Ok(value.health),
+                    id: Ok(value.id),
+                    installation_id: Ok(value.installation_id),
+                    last_synced_at: Ok(value.last_synced_at),
+                    last_used_at: Ok(value.last_used_at),
+                    name: Ok(value.name),
+                    organisation_id: Ok(value.organisation_id),
+                    provider: Ok(value.provider),
+                    repository_count: Ok(value.repository_count),
+                    repository_selection: Ok(value.repository_selection),
+                    state: Ok(value.state),
+                    syncing: Ok(value.syncing),
+                    system: Ok(value.system),
+                    updated_at: Ok(value.updated_at),
+                    usage_count: Ok(value.usage_count),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CredentialOperationInfo {
             cluster_id: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
@@ -1726,8 +2477,9 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Ankra Platform API - Credentials
 
-The "get credential details" operation of the Ankra platform API
-(`/api/v1`). Ankra stores organisation credentials for cloud providers
+The "get credential details" and "list credentials" operations of the
+Ankra platform API (`/api/v1`). The list is not paginated: one bare
+array holds every credential of the organisation. Ankra stores organisation credentials for cloud providers
 (AWS, Azure, GCP, Hetzner, ...) and Git hosts; this operation returns one of
 them together with the clusters and operations that use it.
 
@@ -1812,6 +2564,55 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List credentials
+
+Returns every credential of the caller's organisation as one bare
+JSON array, optionally only those of one `provider`. This is the
+call behind `ankra credentials list` (ankraio/ankra-cli@1233747
+`internal/client/credentials.go`, `ListCredentials`: `GET
+/api/v1/org/credentials` with an optional `?provider=`, decoded
+straight into `[]Credential`; `internal/client/credentials_test.go`
+serves a bare array; `cmd/credentials.go` sorts and prints it
+client-side).
+
+**Not paginated.** The CLI sends no page, limit or cursor
+parameter and reads no pagination header or envelope; the response
+is the whole collection. So its `x-credential-clients-pagination`
+names only the items (the body itself) and no next page.
+
+Items are the server's `ListCredentialResponseListItem`
+(`src/usecase/credentials_v2/list_credentials.py`, as named in the
+CLI's comment on its `Credential` struct; field list also on Ankra's
+reference pages for the provider-specific lists, e.g.
+https://docs.ankra.ai/api-reference/ovh-credentials-api/list-ovh-api-credentials),
+a summary that differs from the detail of `get_credential`: no
+clusters, operations or secret fields, but `state`, `health`,
+`available`, sync fields and an integer `installation_id`.
+
+
+Sends a `GET` request to `/api/v1/org/credentials`
+
+Arguments:
+- `provider`: Only credentials of this provider (e.g. `aws`, `github`,
+`hetzner`), as `ankra credentials list --provider` sends it.
+Values are the provider names of `Credential.provider`.
+
+- `x_ankra_organisation_id`: Scopes the request to another organisation the authenticated
+user belongs to, without changing the token's bound
+organisation (ankra-cli `internal/client/client.go`,
+`orgOverrideHeader`, set by the global `--org` flag; listed as
+`x-ankra-organisation-id` on Ankra's current reference pages).
+
+```ignore
+let response = client.list_credentials()
+    .provider(provider)
+    .x_ankra_organisation_id(x_ankra_organisation_id)
+    .send()
+    .await;
+```*/
+    pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
+        builder::ListCredentials::new(self)
+    }
     /**Get credential details
 
 Returns one credential of the caller's organisation, including the
@@ -1848,6 +2649,204 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_credentials`]
+
+[`Client::list_credentials`]: super::Client::list_credentials*/
+    #[derive(Debug, Clone)]
+    pub struct ListCredentials<'a> {
+        client: &'a super::Client,
+        provider: Result<Option<::std::string::String>, String>,
+        x_ankra_organisation_id: Result<Option<::uuid::Uuid>, String>,
+    }
+    impl<'a> ListCredentials<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                provider: Ok(None),
+                x_ankra_organisation_id: Ok(None),
+            }
+        }
+        pub fn provider<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.provider = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for provider failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_ankra_organisation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.x_ankra_organisation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for x_ankra_organisation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// The request `send` would send (before the client's hooks run).
+        fn into_request(
+            self,
+        ) -> Result<(&'a super::Client, reqwest::Request), Error<types::ErrorDetail>> {
+            let Self { client, provider, x_ankra_organisation_id } = self;
+            let provider = provider.map_err(Error::InvalidRequest)?;
+            let x_ankra_organisation_id = x_ankra_organisation_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/org/credentials", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = x_ankra_organisation_id {
+                header_map
+                    .append("X-Ankra-Organisation-Id", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("provider", &provider))
+                .headers(header_map)
+                .build()?;
+            Ok((client, request))
+        }
+        ///Sends a `GET` request to `/api/v1/org/credentials`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::CredentialListItem>>,
+            Error<types::ErrorDetail>,
+        > {
+            #[allow(unused_mut)]
+            let (client, mut request) = self.into_request()?;
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /// Send one page request through the client's hooks; a 2xx body is
+        /// returned as JSON for the listing to take apart.
+        async fn execute_page(
+            client: &'a super::Client,
+            mut request: reqwest::Request,
+        ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ErrorDetail>> {
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Every item of [`Client::list_credentials`](super::Client::list_credentials) across all pages: the items are each page (the body is the array), the next page is none: the operation returns every item at once. Each page request goes through the client's authentication, retries and limits.
+
+Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`Listing`](credential_clients_runtime::paginate::Listing) before reading it; it is a `Stream` and has `try_next()` and `collect_all()`. A server whose pages loop, that links to another origin or sends more than `max_pages` pages ends the listing with a typed `PageError`.*/
+        pub fn stream(
+            self,
+        ) -> credential_clients_runtime::paginate::Listing<
+            'a,
+            types::CredentialListItem,
+            types::ErrorDetail,
+        > {
+            static PAGINATION: credential_clients_runtime::paginate::Pagination = credential_clients_runtime::paginate::Pagination {
+                items: "",
+                next: credential_clients_runtime::paginate::NextPage::Single,
+                token_param: None,
+                page_size_param: None,
+            };
+            let first = self
+                .into_request()
+                .map(|(client, request)| {
+                    let fetch: credential_clients_runtime::paginate::FetchPage<
+                        'a,
+                        types::ErrorDetail,
+                    > = Box::new(move |request| Box::pin(
+                        Self::execute_page(client, request),
+                    ));
+                    (request, fetch)
+                });
+            credential_clients_runtime::paginate::Listing::new(&PAGINATION, first)
+        }
+    }
     /**Builder for [`Client::get_credential`]
 
 [`Client::get_credential`]: super::Client::get_credential*/

@@ -19,19 +19,35 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     auth: &[rt::AuthScheme::Bearer],
     operations: &[
         rt::OperationDescription {
+            id: "list_credentials",
+            method: "GET",
+            path: "/api/v1/org/credentials",
+            accept: "application/json",
+            pagination: Some(rt::paginate::Pagination {
+                items: "",
+                next: rt::paginate::NextPage::Single,
+                token_param: None,
+                page_size_param: None,
+            }),
+        },
+        rt::OperationDescription {
             id: "get_credential",
             method: "GET",
             path: "/api/v1/org/credentials/{credential_id}",
             accept: "application/json",
+            pagination: None,
         },
     ],
     credential_operation: "get_credential",
+    list_operation: Some("list_credentials"),
     request_id: None,
     retry: rt::RetryProfile::STANDARD,
     region_variable: None,
     realm_variable: None,
     env_prefix: "ANKRA",
 };
+/// The typed error body of `list_credentials` (`Error<ListCredentialsError>` from `send()`).
+pub type ListCredentialsError = crate::types::ErrorDetail;
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::ErrorDetail;
 impl ClientHooks<rt::Runtime> for Client {

@@ -10,6 +10,103 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct ListCredentialsWhen(::httpmock::When);
+    impl ListCredentialsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        credential_clients_runtime::mock::route_regex(
+                                "^/api/v1/org/credentials$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn provider<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "provider",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("provider"))
+            }
+        }
+        pub fn x_ankra_organisation_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a ::uuid::Uuid>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .header(
+                            "X-Ankra-Organisation-Id",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.header_missing("X-Ankra-Organisation-Id"))
+            }
+        }
+    }
+    pub struct ListCredentialsThen(::httpmock::Then);
+    impl ListCredentialsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &::std::vec::Vec<types::CredentialListItem>) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ErrorDetail) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::ErrorDetail) -> Self {
+            Self(
+                self
+                    .0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unprocessable_entity(self, value: &types::ErrorDetail) -> Self {
+            Self(
+                self
+                    .0
+                    .status(422u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetCredentialWhen(::httpmock::When);
     impl GetCredentialWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -95,11 +192,25 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen);
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListCredentialsWhen::new(when),
+                operations::ListCredentialsThen::new(then),
+            )
+        })
+    }
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen),

@@ -16,8 +16,85 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
+            CliCommand::ListCredentials => Self::cli_list_credentials(),
             CliCommand::GetCredential => Self::cli_get_credential(),
         }
+    }
+    pub fn cli_list_credentials() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("credential-type")
+                    .long("credential-type")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "Only credentials of the credential type with this ID (a field filter).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("name")
+                    .long("name")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help("Only credentials with exactly this name (a field filter)."),
+            )
+            .arg(
+                ::clap::Arg::new("name-icontains")
+                    .long("name-icontains")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Only credentials whose name contains this text, ignoring case (a field lookup).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("order-by")
+                    .long("order-by")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Sort order: a field name, `-` before it for descending, several separated by commas (e.g. `-modified,name`). Default `name`.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("organization")
+                    .long("organization")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "Only credentials owned by the organization with this ID (a field filter; `organization__isnull=true` would select personal ones).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("page")
+                    .long("page")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "Page number, from 1 (default 1). `next` links set it; a page past the last one gives 404 `Invalid page.`.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("page-size")
+                    .long("page-size")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "Items per page: default 25 (`REST_FRAMEWORK['PAGE_SIZE']`), at most 200 (`MAX_PAGE_SIZE`, `awx/settings/defaults.py`); a larger value is served as 200 (`Pagination.cap_page_size`).",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("search")
+                    .long("search")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Case-insensitive search within the credential's text fields (`_list_common.md`, \"Searching\"). Several `search` parameters are ORed; comma-separated terms in one are ANDed.",
+                    ),
+            )
+            .about(
+                "List credentials\n\nReturns one page of the credentials the requesting user may read\n(AWX `awx/api/views/__init__.py`, `CredentialList`, a\n`ListCreateAPIView` whose queryset is the user's readable objects,\n`awx/api/generics.py` `ListAPIView.get_queryset`): a credential the\nuser may not read is simply absent, so this operation has no 403.\n\nItems are full credential records: the list view serializes with\n`CredentialSerializerCreate`, a subclass of the detail view's\n`CredentialSerializer` that adds only write-only fields\n(`awx/api/serializers.py`), so each item has the shape of\n`GET /credentials/{id}/`, secret inputs masked as `$encrypted$`.\nThe default order is by `name` (`awx/main/models/credential.py`,\n`Credential.Meta.ordering`).\n\nPagination is Django REST framework page-number pagination,\ncustomised in `awx/api/pagination.py` (`Pagination`): `page` selects\nthe page (from 1), `page_size` its size (default 25,\n`REST_FRAMEWORK['PAGE_SIZE']`; at most 200, `MAX_PAGE_SIZE` in\n`awx/settings/defaults.py`; a larger value is capped to 200 and the\nnext link carries `page_size=200`). `next` and `previous` are links\nbuilt from `request.get_full_path()`, so they are **relative**\n(path and query, no scheme or host, e.g.\n`/api/v2/credentials/?page=3&page_size=20`) and keep every other\nquery parameter of the request; `next` is null on the last page.\nUnlike stock DRF, AWX's `previous` link to page 1 keeps `page=1`.\nA page number past the end gives 404 `Invalid page.`.\n\nUndocumented switch: with the query parameter `count_disabled`\n(any value) AWX skips the count query and answers only\n`{\"results\": [...]}` with at most one page and no `next`\n(`Pagination.paginate_queryset`, `DisabledPaginator`); this\ndocument does not model it as a parameter.\n\nFiltering follows the list template `awx/api/templates/api/_list_common.md`:\n`search` (case-insensitive search over the model's text fields),\n`order_by` (comma-separated fields, `-` for descending), and any\nmodel field or relation as a query parameter, with lookups\n(`name__icontains=...`), `not__`, `or__` and `chain__` prefixes.\nOnly the common field filters are declared below; others can be\nadded the same way. A filter on an unknown field gives 400.\n",
+            )
     }
     pub fn cli_get_credential() -> ::clap::Command {
         ::clap::Command::new("")
@@ -38,7 +115,56 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         match cmd {
+            CliCommand::ListCredentials => self.execute_list_credentials(matches).await,
             CliCommand::GetCredential => self.execute_get_credential(matches).await,
+        }
+    }
+    pub async fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.list_credentials();
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("credential-type")
+        {
+            request = request.credential_type(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            request = request.name(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("name-icontains") {
+            request = request.name_icontains(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("order-by") {
+            request = request.order_by(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("organization") {
+            request = request.organization(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("page") {
+            request = request.page(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("page-size") {
+            request = request.page_size(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("search") {
+            request = request.search(value.clone());
+        }
+        self.config.execute_list_credentials(matches, &mut request)?;
+        let mut listing = self.config.list_options(matches, request.stream());
+        self.config.list_start::<types::Credential>();
+        loop {
+            match listing.try_next().await {
+                Ok(Some(item)) => self.config.list_item(&item),
+                Ok(None) => {
+                    self.config.list_end_success::<types::Credential>();
+                    return Ok(());
+                }
+                Err(e) => {
+                    let error: Error<types::Error> = e.into_error();
+                    self.config.list_end_error(&error);
+                    return Err(anyhow::Error::new(error));
+                }
+            }
         }
     }
     pub async fn execute_get_credential(
@@ -83,6 +209,13 @@ pub trait CliConfig {
     fn list_end_error<T>(&self, value: &Error<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+    fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ListCredentials,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
     fn execute_get_credential(
         &self,
         matches: &::clap::ArgMatches,
@@ -90,17 +223,28 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// Adjust a listing before it starts (page size, item
+    /// limit from the tool's own arguments).
+    fn list_options<'a, I, E>(
+        &self,
+        _matches: &::clap::ArgMatches,
+        listing: credential_clients_runtime::paginate::Listing<'a, I, E>,
+    ) -> credential_clients_runtime::paginate::Listing<'a, I, E> {
+        listing
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
+    ListCredentials,
     GetCredential,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
-        vec![CliCommand::GetCredential,].into_iter()
+        vec![CliCommand::ListCredentials, CliCommand::GetCredential,].into_iter()
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
+            CliCommand::ListCredentials => "list_credentials",
             CliCommand::GetCredential => "get_credential",
         }
     }

@@ -110,6 +110,40 @@ without listing values.
             Default::default()
         }
     }
+    /**One page of `GET /credentials/`, Django REST framework's paginated
+envelope (`awx/api/templates/api/_list_common.md`, "The resulting
+data structure"). Only `results` is required: with the
+undocumented `count_disabled` parameter AWX sends `results` alone
+(`awx/api/pagination.py`, `get_paginated_response`).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CredentialPage {
+        ///Total number of credentials matching the query, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///Relative link (path and query, e.g. `/api/v2/credentials/?page=3&page_size=20`) to the next page, keeping the request's other query parameters; null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///Relative link to the previous page (AWX keeps `page=1` in the link to the first page); null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The credentials of this page, full records as returned by `GET /credentials/{id}/` (the list serializer subclasses the detail serializer, `awx/api/serializers.py`).
+        pub results: ::std::vec::Vec<Credential>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl CredentialPage {
+        pub fn builder() -> builder::CredentialPage {
+            Default::default()
+        }
+    }
     ///Paths of resources related to the credential, keyed by relation name. Which keys appear depends on the credential and the server version; unknown keys must be kept.
     #[derive(
         ::serde::Deserialize,
@@ -1002,6 +1036,127 @@ without listing values.
                     admin_role: Ok(value.admin_role),
                     read_role: Ok(value.read_role),
                     use_role: Ok(value.use_role),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CredentialPage {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Credential>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CredentialPage {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CredentialPage {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Credential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CredentialPage> for super::CredentialPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CredentialPage> for CredentialPage {
+            fn from(value: super::CredentialPage) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
                     extra: Ok(value.extra),
                 }
             }
@@ -2395,8 +2550,11 @@ without listing values.
 #[derive(Clone, Debug)]
 /**Client for AWX / Ansible Tower / AAP automation controller - Credentials
 
-Read one credential from an AWX, Ansible Tower or Red Hat Ansible
-Automation Platform (AAP) automation controller through its REST API v2.
+Read one credential, or list all readable credentials page by page,
+from an AWX, Ansible Tower or Red Hat Ansible Automation Platform (AAP)
+automation controller through its REST API v2. The list uses Django
+REST framework page-number pagination with relative `next` links
+(`awx/api/pagination.py`).
 
 The controller is self-hosted, so the host name is a server variable.
 On AAP 2.5 and later the controller API is reached through the platform
@@ -2472,6 +2630,77 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List credentials
+
+Returns one page of the credentials the requesting user may read
+(AWX `awx/api/views/__init__.py`, `CredentialList`, a
+`ListCreateAPIView` whose queryset is the user's readable objects,
+`awx/api/generics.py` `ListAPIView.get_queryset`): a credential the
+user may not read is simply absent, so this operation has no 403.
+
+Items are full credential records: the list view serializes with
+`CredentialSerializerCreate`, a subclass of the detail view's
+`CredentialSerializer` that adds only write-only fields
+(`awx/api/serializers.py`), so each item has the shape of
+`GET /credentials/{id}/`, secret inputs masked as `$encrypted$`.
+The default order is by `name` (`awx/main/models/credential.py`,
+`Credential.Meta.ordering`).
+
+Pagination is Django REST framework page-number pagination,
+customised in `awx/api/pagination.py` (`Pagination`): `page` selects
+the page (from 1), `page_size` its size (default 25,
+`REST_FRAMEWORK['PAGE_SIZE']`; at most 200, `MAX_PAGE_SIZE` in
+`awx/settings/defaults.py`; a larger value is capped to 200 and the
+next link carries `page_size=200`). `next` and `previous` are links
+built from `request.get_full_path()`, so they are **relative**
+(path and query, no scheme or host, e.g.
+`/api/v2/credentials/?page=3&page_size=20`) and keep every other
+query parameter of the request; `next` is null on the last page.
+Unlike stock DRF, AWX's `previous` link to page 1 keeps `page=1`.
+A page number past the end gives 404 `Invalid page.`.
+
+Undocumented switch: with the query parameter `count_disabled`
+(any value) AWX skips the count query and answers only
+`{"results": [...]}` with at most one page and no `next`
+(`Pagination.paginate_queryset`, `DisabledPaginator`); this
+document does not model it as a parameter.
+
+Filtering follows the list template `awx/api/templates/api/_list_common.md`:
+`search` (case-insensitive search over the model's text fields),
+`order_by` (comma-separated fields, `-` for descending), and any
+model field or relation as a query parameter, with lookups
+(`name__icontains=...`), `not__`, `or__` and `chain__` prefixes.
+Only the common field filters are declared below; others can be
+added the same way. A filter on an unknown field gives 400.
+
+
+Sends a `GET` request to `/credentials/`
+
+Arguments:
+- `credential_type`: Only credentials of the credential type with this ID (a field filter).
+- `name`: Only credentials with exactly this name (a field filter).
+- `name_icontains`: Only credentials whose name contains this text, ignoring case (a field lookup).
+- `order_by`: Sort order: a field name, `-` before it for descending, several separated by commas (e.g. `-modified,name`). Default `name`.
+- `organization`: Only credentials owned by the organization with this ID (a field filter; `organization__isnull=true` would select personal ones).
+- `page`: Page number, from 1 (default 1). `next` links set it; a page past the last one gives 404 `Invalid page.`.
+- `page_size`: Items per page: default 25 (`REST_FRAMEWORK['PAGE_SIZE']`), at most 200 (`MAX_PAGE_SIZE`, `awx/settings/defaults.py`); a larger value is served as 200 (`Pagination.cap_page_size`).
+- `search`: Case-insensitive search within the credential's text fields (`_list_common.md`, "Searching"). Several `search` parameters are ORed; comma-separated terms in one are ANDed.
+```ignore
+let response = client.list_credentials()
+    .credential_type(credential_type)
+    .name(name)
+    .name_icontains(name_icontains)
+    .order_by(order_by)
+    .organization(organization)
+    .page(page)
+    .page_size(page_size)
+    .search(search)
+    .send()
+    .await;
+```*/
+    pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
+        builder::ListCredentials::new(self)
+    }
     /**Retrieve a credential
 
 Returns one credential record by its database ID. The trailing slash
@@ -2512,6 +2741,321 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_credentials`]
+
+[`Client::list_credentials`]: super::Client::list_credentials*/
+    #[derive(Debug, Clone)]
+    pub struct ListCredentials<'a> {
+        client: &'a super::Client,
+        credential_type: Result<Option<::std::num::NonZeroU64>, String>,
+        name: Result<Option<::std::string::String>, String>,
+        name_icontains: Result<Option<::std::string::String>, String>,
+        order_by: Result<Option<::std::string::String>, String>,
+        organization: Result<Option<::std::num::NonZeroU64>, String>,
+        page: Result<Option<::std::num::NonZeroU64>, String>,
+        page_size: Result<Option<::std::num::NonZeroU64>, String>,
+        search: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListCredentials<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                credential_type: Ok(None),
+                name: Ok(None),
+                name_icontains: Ok(None),
+                order_by: Ok(None),
+                organization: Ok(None),
+                page: Ok(None),
+                page_size: Ok(None),
+                search: Ok(None),
+            }
+        }
+        pub fn credential_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.credential_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for credential_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn name_icontains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.name_icontains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for name_icontains failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn order_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.order_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for order_by failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn organization<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.organization = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for organization failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page_size failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn search<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.search = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for search failed"
+                        .to_string()
+                });
+            self
+        }
+        /// The request `send` would send (before the client's hooks run).
+        fn into_request(
+            self,
+        ) -> Result<(&'a super::Client, reqwest::Request), Error<types::Error>> {
+            let Self {
+                client,
+                credential_type,
+                name,
+                name_icontains,
+                order_by,
+                organization,
+                page,
+                page_size,
+                search,
+            } = self;
+            let credential_type = credential_type.map_err(Error::InvalidRequest)?;
+            let name = name.map_err(Error::InvalidRequest)?;
+            let name_icontains = name_icontains.map_err(Error::InvalidRequest)?;
+            let order_by = order_by.map_err(Error::InvalidRequest)?;
+            let organization = organization.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let search = search.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/credentials/", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "credential_type",
+                        &credential_type,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "name__icontains",
+                        &name_icontains,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("order_by", &order_by))
+                .query(
+                    &progenitor_client::QueryParam::new("organization", &organization),
+                )
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                .query(&progenitor_client::QueryParam::new("search", &search))
+                .headers(header_map)
+                .build()?;
+            Ok((client, request))
+        }
+        ///Sends a `GET` request to `/credentials/`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CredentialPage>, Error<types::Error>> {
+            #[allow(unused_mut)]
+            let (client, mut request) = self.into_request()?;
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /// Send one page request through the client's hooks; a 2xx body is
+        /// returned as JSON for the listing to take apart.
+        async fn execute_page(
+            client: &'a super::Client,
+            mut request: reqwest::Request,
+        ) -> Result<ResponseValue<::serde_json::Value>, Error<types::Error>> {
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Every item of [`Client::list_credentials`](super::Client::list_credentials) across all pages: the items are `/results` of each page, the next page is the next-page URL at `/next` in each page. Each page request goes through the client's authentication, retries and limits.
+
+Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`Listing`](credential_clients_runtime::paginate::Listing) before reading it; it is a `Stream` and has `try_next()` and `collect_all()`. A server whose pages loop, that links to another origin or sends more than `max_pages` pages ends the listing with a typed `PageError`.*/
+        pub fn stream(
+            self,
+        ) -> credential_clients_runtime::paginate::Listing<
+            'a,
+            types::Credential,
+            types::Error,
+        > {
+            static PAGINATION: credential_clients_runtime::paginate::Pagination = credential_clients_runtime::paginate::Pagination {
+                items: "/results",
+                next: credential_clients_runtime::paginate::NextPage::Url("/next"),
+                token_param: Some("page"),
+                page_size_param: Some("page_size"),
+            };
+            let first = self
+                .into_request()
+                .map(|(client, request)| {
+                    let fetch: credential_clients_runtime::paginate::FetchPage<
+                        'a,
+                        types::Error,
+                    > = Box::new(move |request| Box::pin(
+                        Self::execute_page(client, request),
+                    ));
+                    (request, fetch)
+                });
+            credential_clients_runtime::paginate::Listing::new(&PAGINATION, first)
+        }
+    }
     /**Builder for [`Client::get_credential`]
 
 [`Client::get_credential`]: super::Client::get_credential*/

@@ -32,19 +32,35 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     auth: &[rt::AuthScheme::Basic, rt::AuthScheme::Bearer],
     operations: &[
         rt::OperationDescription {
+            id: "list_credentials",
+            method: "GET",
+            path: "/credentials/",
+            accept: "application/json",
+            pagination: Some(rt::paginate::Pagination {
+                items: "/results",
+                next: rt::paginate::NextPage::Url("/next"),
+                token_param: Some("page"),
+                page_size_param: Some("page_size"),
+            }),
+        },
+        rt::OperationDescription {
             id: "get_credential",
             method: "GET",
             path: "/credentials/{id}/",
             accept: "application/json",
+            pagination: None,
         },
     ],
     credential_operation: "get_credential",
+    list_operation: Some("list_credentials"),
     request_id: None,
     retry: rt::RetryProfile::STANDARD,
     region_variable: None,
     realm_variable: None,
     env_prefix: "AWX",
 };
+/// The typed error body of `list_credentials` (`Error<ListCredentialsError>` from `send()`).
+pub type ListCredentialsError = crate::types::Error;
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;
 impl ClientHooks<rt::Runtime> for Client {

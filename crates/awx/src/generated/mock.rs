@@ -10,6 +10,203 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct ListCredentialsWhen(::httpmock::When);
+    impl ListCredentialsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        credential_clients_runtime::mock::route_regex("^/credentials/$")
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn credential_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "credential_type",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("credential_type"))
+            }
+        }
+        pub fn name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "name",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("name"))
+            }
+        }
+        pub fn name_icontains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "name__icontains",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("name__icontains"))
+            }
+        }
+        pub fn order_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "order_by",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("order_by"))
+            }
+        }
+        pub fn organization<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "organization",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("organization"))
+            }
+        }
+        pub fn page<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "page",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn page_size<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "page_size",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("page_size"))
+            }
+        }
+        pub fn search<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "search",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("search"))
+            }
+        }
+    }
+    pub struct ListCredentialsThen(::httpmock::Then);
+    impl ListCredentialsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CredentialPage) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::Error) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetCredentialWhen(::httpmock::When);
     impl GetCredentialWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -86,11 +283,25 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen);
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListCredentialsWhen::new(when),
+                operations::ListCredentialsThen::new(then),
+            )
+        })
+    }
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen),

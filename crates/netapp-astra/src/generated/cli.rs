@@ -16,8 +16,60 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
+            CliCommand::ListCredentials => Self::cli_list_credentials(),
             CliCommand::GetCredential => Self::cli_get_credential(),
         }
+    }
+    pub fn cli_list_credentials() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("account-id")
+                    .long("account-id")
+                    .value_parser(::clap::value_parser!(types::ListCredentialsAccountId))
+                    .required(true)
+                    .help(
+                        "ID of the Astra account whose credentials are listed (a\nlower-case UUID, version 4 or 5, or the all-zero UUID:\nNetApp's `type_astra_identifier`).\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("continue")
+                    .long("continue")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Token to resume listing from: the `metadata.continue` value of\nthe previous page, sent back unchanged. NetApp types it as\nbase64 text (`type_base64_data`).\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("filter")
+                    .long("filter")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Only credentials whose fields match, written\n`<field> <op> '<value>'` with `op` one of `eq`, `lt`, `gt`,\n`lte`, `gte` (NetApp's grammar, `query_filter`, also allows\n`in`), several conditions joined by commas; nested fields with\ndots, e.g. `keyType eq 'kubeconfig'` or\n`metadata.creationTimestamp gt '2024-01-01T00:00:00Z'`.\nNetApp's `query_filter` pattern is not copied here: it uses a\nback-reference, which many regular-expression engines do not\nsupport.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("limit")
+                    .long("limit")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "Maximum number of credentials to return in this page. NetApp\ntypes it as a string of digits without a leading zero\n(`query_limit`, pattern `^([1-9][0-9]*)$`), i.e. an integer of\nat least 1 on the wire. No default or maximum is documented.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("order-by")
+                    .long("order-by")
+                    .value_parser(::clap::value_parser!(types::ListCredentialsOrderBy))
+                    .required(false)
+                    .help(
+                        "Sort by one field, ascending, or descending with ` desc`\n(e.g. `name desc`); NetApp's `query_orderBy`.\n",
+                    ),
+            )
+            .about(
+                "List credentials\n\nReturns the account's credential resources, one page at a time\n(NetApp's published OpenAPI document, NetAppDocs/astra-automation\n`reference/astra.json` 24.02.0,\n`paths./accounts/{account_id}/core/v1/credentials.get`, \"Lists all\ncredential resources\"). Each item is a credential resource exactly\nas `GET .../credentials/{credential_id}` returns it (NetApp's item\nschema references `credential_1.1_get_response_body`), keyStore\nexcluded. NetApp's own toolkit lists this collection and reads\n`items[].name`, `id`, `keyType` and `metadata.labels`\n(NetApp/netapp-astra-toolkits `astraSDK/credentials.py`,\n`getCredentials`).\n\nUnlike the single read, NetApp documents the list body as\n`application/json` (with `type: application/astra-credentials` in\nthe body).\n\nPagination is by continue token: `limit` caps the items per page;\nwhen more remain, `metadata.continue` carries an opaque base64\ntoken (`type_base64_data`) that is sent back as the `continue`\nquery parameter to resume; it is absent on the last page. NetApp's\ntoolkit pages other Astra collections the same way\n(`astraSDK/users.py`, `astraSDK/groups.py`: `params[\"continue\"]`,\n`metadata.continue`). NetApp documents no default or maximum for\n`limit`.\n\nNot modelled: `include`, which makes every item an *array* of the\nrequested field values instead of an object (NetApp's item schema\nis `anyOf` the credential object or an array; its example shows\n`[[\"f97f...\", \"myCert\"], ...]`). This client always requests whole\nobjects. NetApp does not document `count` or `skip` for this\ncollection (20 other Astra collections have them), nor a\n`remainingItemCount`; unknown metadata fields are kept.\n\nNetApp documents 400, 401 and 404 for this operation (404 problem 2\nwhen the account does not exist); 429 is listed for the same reason\nas on the single read.\n",
+            )
     }
     pub fn cli_get_credential() -> ::clap::Command {
         ::clap::Command::new("")
@@ -51,7 +103,49 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         match cmd {
+            CliCommand::ListCredentials => self.execute_list_credentials(matches).await,
             CliCommand::GetCredential => self.execute_get_credential(matches).await,
+        }
+    }
+    pub async fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.list_credentials();
+        if let Some(value) = matches
+            .get_one::<types::ListCredentialsAccountId>("account-id")
+        {
+            request = request.account_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("continue") {
+            request = request.continue_(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("filter") {
+            request = request.filter(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("limit") {
+            request = request.limit(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ListCredentialsOrderBy>("order-by")
+        {
+            request = request.order_by(value.clone());
+        }
+        self.config.execute_list_credentials(matches, &mut request)?;
+        let mut listing = self.config.list_options(matches, request.stream());
+        self.config.list_start::<types::Credential>();
+        loop {
+            match listing.try_next().await {
+                Ok(Some(item)) => self.config.list_item(&item),
+                Ok(None) => {
+                    self.config.list_end_success::<types::Credential>();
+                    return Ok(());
+                }
+                Err(e) => {
+                    let error: Error<types::ProblemDetails> = e.into_error();
+                    self.config.list_end_error(&error);
+                    return Err(anyhow::Error::new(error));
+                }
+            }
         }
     }
     pub async fn execute_get_credential(
@@ -103,6 +197,13 @@ pub trait CliConfig {
     fn list_end_error<T>(&self, value: &Error<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+    fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ListCredentials,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
     fn execute_get_credential(
         &self,
         matches: &::clap::ArgMatches,
@@ -110,17 +211,28 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// Adjust a listing before it starts (page size, item
+    /// limit from the tool's own arguments).
+    fn list_options<'a, I, E>(
+        &self,
+        _matches: &::clap::ArgMatches,
+        listing: credential_clients_runtime::paginate::Listing<'a, I, E>,
+    ) -> credential_clients_runtime::paginate::Listing<'a, I, E> {
+        listing
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
+    ListCredentials,
     GetCredential,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
-        vec![CliCommand::GetCredential,].into_iter()
+        vec![CliCommand::ListCredentials, CliCommand::GetCredential,].into_iter()
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
+            CliCommand::ListCredentials => "list_credentials",
             CliCommand::GetCredential => "get_credential",
         }
     }

@@ -177,6 +177,153 @@ Absent when the credential was created without one.
             value.parse()
         }
     }
+    /**One page of the credential collection (NetApp's
+`credential_1.1_list_response_body`, which requires `items` and
+`metadata`).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CredentialList {
+        /**The credentials of this page, each the full read representation
+(`credential_1.1_get_response_body`); NetApp marks the array
+`uniqueItems`.
+*/
+        pub items: ::std::vec::Vec<Credential>,
+        pub metadata: TypeAstraMetadataList,
+        ///Media type of the collection; `application/astra-credentials` in NetApp's example.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<
+            ::credential_clients_runtime::OpenEnum<CredentialListType>,
+        >,
+        ///Version of the collection schema (`1.1` in NetApp's example).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<
+            ::credential_clients_runtime::OpenEnum<CredentialListVersion>,
+        >,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl CredentialList {
+        pub fn builder() -> builder::CredentialList {
+            Default::default()
+        }
+    }
+    ///Media type of the collection; `application/astra-credentials` in NetApp's example.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CredentialListType {
+        #[serde(rename = "application/astra-credentials")]
+        ApplicationAstraCredentials,
+    }
+    impl ::std::fmt::Display for CredentialListType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ApplicationAstraCredentials => {
+                    f.write_str("application/astra-credentials")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CredentialListType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "application/astra-credentials" => Ok(Self::ApplicationAstraCredentials),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CredentialListType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CredentialListType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Version of the collection schema (`1.1` in NetApp's example).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CredentialListVersion {
+        #[serde(rename = "1.1")]
+        X11,
+        #[serde(rename = "1.0")]
+        X10,
+    }
+    impl ::std::fmt::Display for CredentialListVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::X11 => f.write_str("1.1"),
+                Self::X10 => f.write_str("1.0"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CredentialListVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "1.1" => Ok(Self::X11),
+                "1.0" => Ok(Self::X10),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CredentialListVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CredentialListVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Media type of the resource; always `application/astra-credential`.
     #[derive(
         ::serde::Deserialize,
@@ -517,6 +664,148 @@ it; when absent the credential is valid (`"true"` is the default).
             Default::default()
         }
     }
+    ///`ListCredentialsAccountId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCredentialsAccountId(::std::string::String);
+    impl ::std::ops::Deref for ListCredentialsAccountId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCredentialsAccountId> for ::std::string::String {
+        fn from(value: ListCredentialsAccountId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsAccountId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}|0{8}-0{4}-0{4}-0{4}-0{12})$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}|0{8}-0{4}-0{4}-0{4}-0{12})$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsAccountId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCredentialsAccountId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCredentialsOrderBy`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCredentialsOrderBy(::std::string::String);
+    impl ::std::ops::Deref for ListCredentialsOrderBy {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCredentialsOrderBy> for ::std::string::String {
+        fn from(value: ListCredentialsOrderBy) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsOrderBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^(([0-9a-zA-Z]+)(( |%20)desc)?)$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^(([0-9a-zA-Z]+)(( |%20)desc)?)$\"".into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsOrderBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCredentialsOrderBy {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /**Astra error body (RFC 7807 style, media type `application/problem+json`).
 `type` is a URL `https://astra.netapp.io/problems/<n>` naming the
 problem; `status` repeats the HTTP status as a string. NetApp's
@@ -660,6 +949,70 @@ schema; sent in every published body. NetApp's `type_astra_time`: UTC with `Z`, 
     }
     impl TypeAstraMetadata {
         pub fn builder() -> builder::TypeAstraMetadata {
+            Default::default()
+        }
+    }
+    /**Metadata of a collection page (NetApp's `type_astra_metadata_list`,
+all fields optional): the continue token and count, plus the usual
+labels and audit fields.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct TypeAstraMetadataList {
+        /**Opaque token (base64 text, NetApp's `type_base64_data`) to pass
+as the `continue` query parameter for the next page; absent
+when this is the last page.
+*/
+        #[serde(
+            rename = "continue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub continue_: ::std::option::Option<::std::string::String>,
+        ///Number of resources (NetApp types it as a JSON number).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<f64>,
+        ///ID (UUID) of the creator, as on other Astra metadata.
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///Creation time of the collection view (NetApp's `type_astra_time`).
+        #[serde(
+            rename = "creationTimestamp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creation_timestamp: ::std::option::Option<
+            ::credential_clients_runtime::Timestamp,
+        >,
+        ///Labels of the collection (usually empty).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub labels: ::std::vec::Vec<TypeAstraLabel>,
+        ///Modification time of the collection view (NetApp's `type_astra_time`).
+        #[serde(
+            rename = "modificationTimestamp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modification_timestamp: ::std::option::Option<
+            ::credential_clients_runtime::Timestamp,
+        >,
+        ///ID (UUID) of the last modifier, as on other Astra metadata.
+        #[serde(
+            rename = "modifiedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub modified_by: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl TypeAstraMetadataList {
+        pub fn builder() -> builder::TypeAstraMetadataList {
             Default::default()
         }
     }
@@ -892,6 +1245,141 @@ schema; sent in every published body. NetApp's `type_astra_time`: UTC with `Z`, 
                     valid: Ok(value.valid),
                     valid_from_timestamp: Ok(value.valid_from_timestamp),
                     valid_until_timestamp: Ok(value.valid_until_timestamp),
+                    version: Ok(value.version),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CredentialList {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::Credential>,
+                ::std::string::String,
+            >,
+            metadata: ::std::result::Result<
+                super::TypeAstraMetadataList,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<
+                    ::credential_clients_runtime::OpenEnum<super::CredentialListType>,
+                >,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<
+                    ::credential_clients_runtime::OpenEnum<super::CredentialListVersion>,
+                >,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CredentialList {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    metadata: Err("no value supplied for metadata".to_string()),
+                    type_: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CredentialList {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Credential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TypeAstraMetadataList>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metadata: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::credential_clients_runtime::OpenEnum<super::CredentialListType>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::credential_clients_runtime::OpenEnum<
+                            super::CredentialListVersion,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CredentialList> for super::CredentialList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    metadata: value.metadata?,
+                    type_: value.type_?,
+                    version: value.version?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CredentialList> for CredentialList {
+            fn from(value: super::CredentialList) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    metadata: Ok(value.metadata),
+                    type_: Ok(value.type_),
                     version: Ok(value.version),
                     extra: Ok(value.extra),
                 }
@@ -1350,6 +1838,194 @@ schema; sent in every published body. NetApp's `type_astra_time`: UTC with `Z`, 
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct TypeAstraMetadataList {
+            continue_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            count: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            creation_timestamp: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            labels: ::std::result::Result<
+                ::std::vec::Vec<super::TypeAstraLabel>,
+                ::std::string::String,
+            >,
+            modification_timestamp: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            modified_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TypeAstraMetadataList {
+            fn default() -> Self {
+                Self {
+                    continue_: Ok(Default::default()),
+                    count: Ok(Default::default()),
+                    created_by: Ok(Default::default()),
+                    creation_timestamp: Ok(Default::default()),
+                    labels: Ok(Default::default()),
+                    modification_timestamp: Ok(Default::default()),
+                    modified_by: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl TypeAstraMetadataList {
+            pub fn continue_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.continue_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for continue_: {e}")
+                    });
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn creation_timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creation_timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for creation_timestamp: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn labels<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TypeAstraLabel>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.labels = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for labels: {e}")
+                    });
+                self
+            }
+            pub fn modification_timestamp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modification_timestamp = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for modification_timestamp: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn modified_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.modified_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for modified_by: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TypeAstraMetadataList>
+        for super::TypeAstraMetadataList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TypeAstraMetadataList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    continue_: value.continue_?,
+                    count: value.count?,
+                    created_by: value.created_by?,
+                    creation_timestamp: value.creation_timestamp?,
+                    labels: value.labels?,
+                    modification_timestamp: value.modification_timestamp?,
+                    modified_by: value.modified_by?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TypeAstraMetadataList>
+        for TypeAstraMetadataList {
+            fn from(value: super::TypeAstraMetadataList) -> Self {
+                Self {
+                    continue_: Ok(value.continue_),
+                    count: Ok(value.count),
+                    created_by: Ok(value.created_by),
+                    creation_timestamp: Ok(value.creation_timestamp),
+                    labels: Ok(value.labels),
+                    modification_timestamp: Ok(value.modification_timestamp),
+                    modified_by: Ok(value.modified_by),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -1387,7 +2063,8 @@ schema; sent in every published body. NetApp's `type_astra_time`: UTC with `Z`, 
 #[derive(Clone, Debug)]
 /**Client for NetApp Astra Control API - Credential (read)
 
-Read one stored credential from NetApp Astra Control. The same REST API is
+Read one stored credential, or list an account's credentials page by
+page (continue tokens), from NetApp Astra Control. The same REST API is
 served by Astra Control Service (the NetApp-hosted SaaS at
 `astra.netapp.io`) and by Astra Control Center (self-managed, reached on
 the customer's own host name).
@@ -1463,6 +2140,88 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List credentials
+
+Returns the account's credential resources, one page at a time
+(NetApp's published OpenAPI document, NetAppDocs/astra-automation
+`reference/astra.json` 24.02.0,
+`paths./accounts/{account_id}/core/v1/credentials.get`, "Lists all
+credential resources"). Each item is a credential resource exactly
+as `GET .../credentials/{credential_id}` returns it (NetApp's item
+schema references `credential_1.1_get_response_body`), keyStore
+excluded. NetApp's own toolkit lists this collection and reads
+`items[].name`, `id`, `keyType` and `metadata.labels`
+(NetApp/netapp-astra-toolkits `astraSDK/credentials.py`,
+`getCredentials`).
+
+Unlike the single read, NetApp documents the list body as
+`application/json` (with `type: application/astra-credentials` in
+the body).
+
+Pagination is by continue token: `limit` caps the items per page;
+when more remain, `metadata.continue` carries an opaque base64
+token (`type_base64_data`) that is sent back as the `continue`
+query parameter to resume; it is absent on the last page. NetApp's
+toolkit pages other Astra collections the same way
+(`astraSDK/users.py`, `astraSDK/groups.py`: `params["continue"]`,
+`metadata.continue`). NetApp documents no default or maximum for
+`limit`.
+
+Not modelled: `include`, which makes every item an *array* of the
+requested field values instead of an object (NetApp's item schema
+is `anyOf` the credential object or an array; its example shows
+`[["f97f...", "myCert"], ...]`). This client always requests whole
+objects. NetApp does not document `count` or `skip` for this
+collection (20 other Astra collections have them), nor a
+`remainingItemCount`; unknown metadata fields are kept.
+
+NetApp documents 400, 401 and 404 for this operation (404 problem 2
+when the account does not exist); 429 is listed for the same reason
+as on the single read.
+
+
+Sends a `GET` request to `/accounts/{account_id}/core/v1/credentials`
+
+Arguments:
+- `account_id`: ID of the Astra account whose credentials are listed (a
+lower-case UUID, version 4 or 5, or the all-zero UUID:
+NetApp's `type_astra_identifier`).
+
+- `continue_`: Token to resume listing from: the `metadata.continue` value of
+the previous page, sent back unchanged. NetApp types it as
+base64 text (`type_base64_data`).
+
+- `filter`: Only credentials whose fields match, written
+`<field> <op> '<value>'` with `op` one of `eq`, `lt`, `gt`,
+`lte`, `gte` (NetApp's grammar, `query_filter`, also allows
+`in`), several conditions joined by commas; nested fields with
+dots, e.g. `keyType eq 'kubeconfig'` or
+`metadata.creationTimestamp gt '2024-01-01T00:00:00Z'`.
+NetApp's `query_filter` pattern is not copied here: it uses a
+back-reference, which many regular-expression engines do not
+support.
+
+- `limit`: Maximum number of credentials to return in this page. NetApp
+types it as a string of digits without a leading zero
+(`query_limit`, pattern `^([1-9][0-9]*)$`), i.e. an integer of
+at least 1 on the wire. No default or maximum is documented.
+
+- `order_by`: Sort by one field, ascending, or descending with ` desc`
+(e.g. `name desc`); NetApp's `query_orderBy`.
+
+```ignore
+let response = client.list_credentials()
+    .account_id(account_id)
+    .continue_(continue_)
+    .filter(filter)
+    .limit(limit)
+    .order_by(order_by)
+    .send()
+    .await;
+```*/
+    pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
+        builder::ListCredentials::new(self)
+    }
     /**Retrieve a credential
 
 Returns the stored credential resource identified by `credential_id`
@@ -1517,6 +2276,270 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_credentials`]
+
+[`Client::list_credentials`]: super::Client::list_credentials*/
+    #[derive(Debug, Clone)]
+    pub struct ListCredentials<'a> {
+        client: &'a super::Client,
+        account_id: Result<types::ListCredentialsAccountId, String>,
+        continue_: Result<Option<::std::string::String>, String>,
+        filter: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        order_by: Result<Option<types::ListCredentialsOrderBy>, String>,
+    }
+    impl<'a> ListCredentials<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                account_id: Err("account_id was not initialized".to_string()),
+                continue_: Ok(None),
+                filter: Ok(None),
+                limit: Ok(None),
+                order_by: Ok(None),
+            }
+        }
+        pub fn account_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsAccountId>,
+        {
+            self.account_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListCredentialsAccountId` for account_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn continue_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.continue_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for continue_ failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn filter<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.filter = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for filter failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn order_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsOrderBy>,
+        {
+            self.order_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsOrderBy` for order_by failed"
+                        .to_string()
+                });
+            self
+        }
+        /// The request `send` would send (before the client's hooks run).
+        fn into_request(
+            self,
+        ) -> Result<
+            (&'a super::Client, reqwest::Request),
+            Error<types::ProblemDetails>,
+        > {
+            let Self { client, account_id, continue_, filter, limit, order_by } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let continue_ = continue_.map_err(Error::InvalidRequest)?;
+            let filter = filter.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let order_by = order_by.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/accounts/{}/core/v1/credentials", client.baseurl, encode_path(&
+                account_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("continue", &continue_))
+                .query(&progenitor_client::QueryParam::new("filter", &filter))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
+                .headers(header_map)
+                .build()?;
+            Ok((client, request))
+        }
+        ///Sends a `GET` request to `/accounts/{account_id}/core/v1/credentials`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CredentialList>, Error<types::ProblemDetails>> {
+            #[allow(unused_mut)]
+            let (client, mut request) = self.into_request()?;
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /// Send one page request through the client's hooks; a 2xx body is
+        /// returned as JSON for the listing to take apart.
+        async fn execute_page(
+            client: &'a super::Client,
+            mut request: reqwest::Request,
+        ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ProblemDetails>> {
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Every item of [`Client::list_credentials`](super::Client::list_credentials) across all pages: the items are `/items` of each page, the next page is the token at `/metadata/continue` in each page, sent back as `continue`. Each page request goes through the client's authentication, retries and limits.
+
+Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`Listing`](credential_clients_runtime::paginate::Listing) before reading it; it is a `Stream` and has `try_next()` and `collect_all()`. A server whose pages loop, that links to another origin or sends more than `max_pages` pages ends the listing with a typed `PageError`.*/
+        pub fn stream(
+            self,
+        ) -> credential_clients_runtime::paginate::Listing<
+            'a,
+            types::Credential,
+            types::ProblemDetails,
+        > {
+            static PAGINATION: credential_clients_runtime::paginate::Pagination = credential_clients_runtime::paginate::Pagination {
+                items: "/items",
+                next: credential_clients_runtime::paginate::NextPage::Token(
+                    "/metadata/continue",
+                ),
+                token_param: Some("continue"),
+                page_size_param: Some("limit"),
+            };
+            let first = self
+                .into_request()
+                .map(|(client, request)| {
+                    let fetch: credential_clients_runtime::paginate::FetchPage<
+                        'a,
+                        types::ProblemDetails,
+                    > = Box::new(move |request| Box::pin(
+                        Self::execute_page(client, request),
+                    ));
+                    (request, fetch)
+                });
+            credential_clients_runtime::paginate::Listing::new(&PAGINATION, first)
+        }
+    }
     /**Builder for [`Client::get_credential`]
 
 [`Client::get_credential`]: super::Client::get_credential*/

@@ -26,19 +26,35 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     auth: &[rt::AuthScheme::Bearer],
     operations: &[
         rt::OperationDescription {
+            id: "list_credentials",
+            method: "GET",
+            path: "/accounts/{account_id}/core/v1/credentials",
+            accept: "application/json, application/problem+json",
+            pagination: Some(rt::paginate::Pagination {
+                items: "/items",
+                next: rt::paginate::NextPage::Token("/metadata/continue"),
+                token_param: Some("continue"),
+                page_size_param: Some("limit"),
+            }),
+        },
+        rt::OperationDescription {
             id: "get_credential",
             method: "GET",
             path: "/accounts/{account_id}/core/v1/credentials/{credential_id}",
             accept: "application/astra-credential+json, application/problem+json",
+            pagination: None,
         },
     ],
     credential_operation: "get_credential",
+    list_operation: Some("list_credentials"),
     request_id: None,
     retry: rt::RetryProfile::STANDARD,
     region_variable: None,
     realm_variable: None,
     env_prefix: "ASTRA",
 };
+/// The typed error body of `list_credentials` (`Error<ListCredentialsError>` from `send()`).
+pub type ListCredentialsError = crate::types::ProblemDetails;
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::ProblemDetails;
 impl ClientHooks<rt::Runtime> for Client {

@@ -10,6 +10,154 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct ListCredentialsWhen(::httpmock::When);
+    impl ListCredentialsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        credential_clients_runtime::mock::route_regex(
+                                "^/accounts/[^/]*/core/v1/credentials$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn account_id(self, value: &types::ListCredentialsAccountId) -> Self {
+            let re = credential_clients_runtime::mock::param_path_regex(
+                    "^/accounts/{}/core/v1/credentials$",
+                    &credential_clients_runtime::mock::param_text(&value),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn continue_<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "continue",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("continue"))
+            }
+        }
+        pub fn filter<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "filter",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("filter"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "limit",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn order_by<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListCredentialsOrderBy>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "orderBy",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("orderBy"))
+            }
+        }
+    }
+    pub struct ListCredentialsThen(::httpmock::Then);
+    impl ListCredentialsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CredentialList) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn bad_request(self, value: &types::ProblemDetails) -> Self {
+            Self(
+                self
+                    .0
+                    .status(400u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::ProblemDetails) -> Self {
+            Self(
+                self
+                    .0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::ProblemDetails) -> Self {
+            Self(
+                self
+                    .0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn too_many_requests(self, value: &types::ProblemDetails) -> Self {
+            Self(
+                self
+                    .0
+                    .status(429u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetCredentialWhen(::httpmock::When);
     impl GetCredentialWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -112,11 +260,25 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen);
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListCredentialsWhen::new(when),
+                operations::ListCredentialsThen::new(then),
+            )
+        })
+    }
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen),

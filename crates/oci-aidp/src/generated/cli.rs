@@ -16,8 +16,144 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
+            CliCommand::ListCredentials => Self::cli_list_credentials(),
             CliCommand::GetCredential => Self::cli_get_credential(),
         }
+    }
+    pub fn cli_list_credentials() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("ai-data-platform-id")
+                    .long("ai-data-platform-id")
+                    .value_parser(
+                        ::clap::value_parser!(types::ListCredentialsAiDataPlatformId),
+                    )
+                    .required(true)
+                    .help(
+                        "The OCID of the AI Data Platform (Data Lake) instance whose\ncredentials are listed. Oracle's SDKs only refuse a blank value.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("credential-type")
+                    .long("credential-type")
+                    .value_parser(
+                        ::clap::builder::TypedValueParser::map(
+                            ::clap::builder::PossibleValuesParser::new([
+                                types::ListCredentialsCredentialType::SecretToken
+                                    .to_string(),
+                                types::ListCredentialsCredentialType::VaultReference
+                                    .to_string(),
+                                types::ListCredentialsCredentialType::ServiceAccount
+                                    .to_string(),
+                            ]),
+                            |s| {
+                                types::ListCredentialsCredentialType::try_from(s).unwrap()
+                            },
+                        ),
+                    )
+                    .required(false)
+                    .help("Only credentials of this type."),
+            )
+            .arg(
+                ::clap::Arg::new("display-name")
+                    .long("display-name")
+                    .value_parser(
+                        ::clap::value_parser!(types::ListCredentialsDisplayName),
+                    )
+                    .required(false)
+                    .help("Only credentials whose display name is exactly this value."),
+            )
+            .arg(
+                ::clap::Arg::new("display-name-contains")
+                    .long("display-name-contains")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Only credentials whose display name contains this value, ignoring case.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("lifecycle-state")
+                    .long("lifecycle-state")
+                    .value_parser(::clap::value_parser!(::std::string::String))
+                    .required(false)
+                    .help(
+                        "Only credentials in this lifecycle state (e.g. `ACTIVE`,\n`CREATING`, `UPDATING`, `DELETING`). Oracle types it as a free\nstring without allowed values; note the query parameter is\nspelled `lifecycleState` while the summary field is\n`lifeCycleState`.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("limit")
+                    .long("limit")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "For list pagination: the maximum number of results per page,\n1 to 1000, default 100 (Oracle's reference page).\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("opc-request-id")
+                    .long("opc-request-id")
+                    .value_parser(
+                        ::clap::value_parser!(types::ListCredentialsOpcRequestId),
+                    )
+                    .required(false)
+                    .help(
+                        "Unique identifier for the request, chosen by the caller (letters,\nnumbers, underscore and dash). Oracle's SDKs generate one when\nthe caller gives none.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("page")
+                    .long("page")
+                    .value_parser(::clap::value_parser!(types::ListCredentialsPage))
+                    .required(false)
+                    .help(
+                        "For list pagination: the value of the `opc-next-page` response\nheader of the previous call, sent back unchanged.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("should-update-recent")
+                    .long("should-update-recent")
+                    .value_parser(::clap::value_parser!(bool))
+                    .required(false)
+                    .help(
+                        "Whether this call should update the caller's list of recently used objects.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("sort-by")
+                    .long("sort-by")
+                    .value_parser(
+                        ::clap::builder::TypedValueParser::map(
+                            ::clap::builder::PossibleValuesParser::new([
+                                types::ListCredentialsSortBy::TimeCreated.to_string(),
+                                types::ListCredentialsSortBy::Name.to_string(),
+                            ]),
+                            |s| types::ListCredentialsSortBy::try_from(s).unwrap(),
+                        ),
+                    )
+                    .required(false)
+                    .help(
+                        "The field to sort by; one only. Default `timeCreated`\n(descending by default); `name` sorts by display name\n(ascending by default).\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("sort-order")
+                    .long("sort-order")
+                    .value_parser(
+                        ::clap::builder::TypedValueParser::map(
+                            ::clap::builder::PossibleValuesParser::new([
+                                types::ListCredentialsSortOrder::Asc.to_string(),
+                                types::ListCredentialsSortOrder::Desc.to_string(),
+                            ]),
+                            |s| types::ListCredentialsSortOrder::try_from(s).unwrap(),
+                        ),
+                    )
+                    .required(false)
+                    .help("Sort ascending (`ASC`) or descending (`DESC`)."),
+            )
+            .about(
+                "Get list of credentials\n\n(Preview) Returns one page of the credential summaries of an AI\nData Platform instance (Oracle reference page \"(Preview) Get list\nof credentials\",\nhttps://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html;\nOracle's AIDP SDK, oracle-samples/aidataplatform-sdk: Python\n`aidp-python-client/.../aidataplatform_dp/credential_store_client.py`\n`list_ai_data_platform_credentials`, Java\n`CredentialStoreAsyncClient.listAiDataPlatformCredentials`).\n\nThe items are `CredentialSummary` objects, not full credentials:\nno `credentialDetails` (so no secret material), and three fields\nare named differently from `Credential`: `credentialType` (not\n`type`), `description` (not `credentialDescription`) and\n`lifeCycleState` with a capital C (not `lifecycleState`; Oracle's\nPython model `models/credential_summary.py` maps\n`life_cycle_state` to `lifeCycleState`). Read a credential with\n`get_credential` for its details.\n\nPagination is OCI's standard list pagination\n(https://docs.cloud.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine):\n`limit` sets the page size (1 to 1000, default 100); when more\nresults exist the response carries an `opc-next-page` header whose\nvalue is sent back as `page`; no header means the last page. The\nJava client reads exactly `opc-request-id` and `opc-next-page` from\nthe response (`.handleResponseHeaderString(\"opc-next-page\", ...)`).\nDefault order: `timeCreated`, newest first.\n\nRetries: as for `get_credential`, Oracle's Java client retries by\ndefault and its Python client only when given a strategy.\n",
+            )
     }
     pub fn cli_get_credential() -> ::clap::Command {
         ::clap::Command::new("")
@@ -73,7 +209,77 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         match cmd {
+            CliCommand::ListCredentials => self.execute_list_credentials(matches).await,
             CliCommand::GetCredential => self.execute_get_credential(matches).await,
+        }
+    }
+    pub async fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.list_credentials();
+        if let Some(value) = matches
+            .get_one::<types::ListCredentialsAiDataPlatformId>("ai-data-platform-id")
+        {
+            request = request.ai_data_platform_id(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<types::ListCredentialsCredentialType>("credential-type")
+        {
+            request = request.credential_type(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<types::ListCredentialsDisplayName>("display-name")
+        {
+            request = request.display_name(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("display-name-contains")
+        {
+            request = request.display_name_contains(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("lifecycle-state")
+        {
+            request = request.lifecycle_state(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("limit") {
+            request = request.limit(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<types::ListCredentialsOpcRequestId>("opc-request-id")
+        {
+            request = request.opc_request_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ListCredentialsPage>("page") {
+            request = request.page(value.clone());
+        }
+        if let Some(value) = matches.get_one::<bool>("should-update-recent") {
+            request = request.should_update_recent(value.clone());
+        }
+        if let Some(value) = matches.get_one::<types::ListCredentialsSortBy>("sort-by") {
+            request = request.sort_by(value.clone());
+        }
+        if let Some(value) = matches
+            .get_one::<types::ListCredentialsSortOrder>("sort-order")
+        {
+            request = request.sort_order(value.clone());
+        }
+        self.config.execute_list_credentials(matches, &mut request)?;
+        let mut listing = self.config.list_options(matches, request.stream());
+        self.config.list_start::<types::CredentialSummary>();
+        loop {
+            match listing.try_next().await {
+                Ok(Some(item)) => self.config.list_item(&item),
+                Ok(None) => {
+                    self.config.list_end_success::<types::CredentialSummary>();
+                    return Ok(());
+                }
+                Err(e) => {
+                    let error: Error<types::Error> = e.into_error();
+                    self.config.list_end_error(&error);
+                    return Err(anyhow::Error::new(error));
+                }
+            }
         }
     }
     pub async fn execute_get_credential(
@@ -133,6 +339,13 @@ pub trait CliConfig {
     fn list_end_error<T>(&self, value: &Error<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+    fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ListCredentials,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
     fn execute_get_credential(
         &self,
         matches: &::clap::ArgMatches,
@@ -140,17 +353,28 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// Adjust a listing before it starts (page size, item
+    /// limit from the tool's own arguments).
+    fn list_options<'a, I, E>(
+        &self,
+        _matches: &::clap::ArgMatches,
+        listing: credential_clients_runtime::paginate::Listing<'a, I, E>,
+    ) -> credential_clients_runtime::paginate::Listing<'a, I, E> {
+        listing
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
+    ListCredentials,
     GetCredential,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
-        vec![CliCommand::GetCredential,].into_iter()
+        vec![CliCommand::ListCredentials, CliCommand::GetCredential,].into_iter()
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
+            CliCommand::ListCredentials => "list_credentials",
             CliCommand::GetCredential => "get_credential",
         }
     }

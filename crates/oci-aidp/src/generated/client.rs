@@ -112,6 +112,30 @@ New kinds may appear; keep unknown values.
             Default::default()
         }
     }
+    /**One page of credential summaries ("Result set returned by listing
+credentials through the public API", Oracle's
+`models/credential_collection.py`; `items` is its only field and
+required).
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CredentialCollection {
+        ///The credential summaries of this page.
+        pub items: ::std::vec::Vec<CredentialSummary>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl CredentialCollection {
+        pub fn builder() -> builder::CredentialCollection {
+            Default::default()
+        }
+    }
     /**The stored credential material: a union selected by `credentialType`.
 Oracle's page shows only the base object; the variants come from
 Oracle's own SDK models (`SecretTokenCredentialDetails`,
@@ -209,6 +233,213 @@ failed state); new states may appear, so unknown values are kept.
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for CredentialLifecycleState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Summary view of a credential (Oracle's `models/credential_summary.py`):
+nine fields, no credential material. Field names differ from
+`Credential`: `credentialType`, `description`, `lifeCycleState`.
+Oracle's model marks `key`, `displayName` and `credentialType` as
+required; no real list body has been published, so only `key`
+and `displayName` (the two required on `Credential` too) are
+required here. Servers may add fields; they are kept.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CredentialSummary {
+        ///The identifier (in practice the OCID) of the user who created the credential.
+        #[serde(
+            rename = "createdBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        ///The kind of credential stored (`type` on `Credential`). New kinds may appear; keep unknown values.
+        #[serde(
+            rename = "credentialType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub credential_type: ::std::option::Option<
+            ::credential_clients_runtime::OpenEnum<CredentialSummaryCredentialType>,
+        >,
+        ///A brief summary of the credential and its purpose (`credentialDescription` on `Credential`). May be omitted.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///A user-friendly name for the credential (starts with a letter; letters, digits and underscores).
+        #[serde(rename = "displayName")]
+        pub display_name: ::std::string::String,
+        ///The unique identifier of the credential object; use it as `credentialKey` with `get_credential`.
+        pub key: ::std::string::String,
+        /**The current state of the credential object, spelled
+`lifeCycleState` in Oracle's summary model (`lifecycleState` on
+`Credential` and in the list's query filter). The four values
+are those of Oracle's models; unknown values are kept.
+*/
+        #[serde(
+            rename = "lifeCycleState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub life_cycle_state: ::std::option::Option<
+            ::credential_clients_runtime::OpenEnum<CredentialSummaryLifeCycleState>,
+        >,
+        ///When the credential was created, RFC 3339 (as `Credential.timeCreated`).
+        #[serde(
+            rename = "timeCreated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub time_created: ::std::option::Option<::credential_clients_runtime::Timestamp>,
+        ///When the credential was last updated, RFC 3339. May be omitted or null.
+        #[serde(
+            rename = "timeUpdated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub time_updated: ::std::option::Option<::credential_clients_runtime::Timestamp>,
+        ///The identifier of the user who last updated the credential. May be omitted or null.
+        #[serde(
+            rename = "updatedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_by: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl CredentialSummary {
+        pub fn builder() -> builder::CredentialSummary {
+            Default::default()
+        }
+    }
+    ///The kind of credential stored (`type` on `Credential`). New kinds may appear; keep unknown values.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CredentialSummaryCredentialType {
+        #[serde(rename = "SECRET_TOKEN")]
+        SecretToken,
+        #[serde(rename = "VAULT_REFERENCE")]
+        VaultReference,
+        #[serde(rename = "SERVICE_ACCOUNT")]
+        ServiceAccount,
+    }
+    impl ::std::fmt::Display for CredentialSummaryCredentialType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SecretToken => f.write_str("SECRET_TOKEN"),
+                Self::VaultReference => f.write_str("VAULT_REFERENCE"),
+                Self::ServiceAccount => f.write_str("SERVICE_ACCOUNT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CredentialSummaryCredentialType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SECRET_TOKEN" => Ok(Self::SecretToken),
+                "VAULT_REFERENCE" => Ok(Self::VaultReference),
+                "SERVICE_ACCOUNT" => Ok(Self::ServiceAccount),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CredentialSummaryCredentialType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CredentialSummaryCredentialType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**The current state of the credential object, spelled
+`lifeCycleState` in Oracle's summary model (`lifecycleState` on
+`Credential` and in the list's query filter). The four values
+are those of Oracle's models; unknown values are kept.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CredentialSummaryLifeCycleState {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "CREATING")]
+        Creating,
+        #[serde(rename = "UPDATING")]
+        Updating,
+        #[serde(rename = "DELETING")]
+        Deleting,
+    }
+    impl ::std::fmt::Display for CredentialSummaryLifeCycleState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Creating => f.write_str("CREATING"),
+                Self::Updating => f.write_str("UPDATING"),
+                Self::Deleting => f.write_str("DELETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CredentialSummaryLifeCycleState {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "CREATING" => Ok(Self::Creating),
+                "UPDATING" => Ok(Self::Updating),
+                "DELETING" => Ok(Self::Deleting),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CredentialSummaryLifeCycleState {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CredentialSummaryLifeCycleState {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -525,6 +756,447 @@ required here (a body without them is still the typed error).
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    ///`ListCredentialsAiDataPlatformId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCredentialsAiDataPlatformId(::std::string::String);
+    impl ::std::ops::Deref for ListCredentialsAiDataPlatformId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCredentialsAiDataPlatformId>
+    for ::std::string::String {
+        fn from(value: ListCredentialsAiDataPlatformId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsAiDataPlatformId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsAiDataPlatformId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCredentialsAiDataPlatformId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCredentialsAiDataPlatformId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCredentialsCredentialType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListCredentialsCredentialType {
+        #[serde(rename = "SECRET_TOKEN")]
+        SecretToken,
+        #[serde(rename = "VAULT_REFERENCE")]
+        VaultReference,
+        #[serde(rename = "SERVICE_ACCOUNT")]
+        ServiceAccount,
+    }
+    impl ::std::fmt::Display for ListCredentialsCredentialType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SecretToken => f.write_str("SECRET_TOKEN"),
+                Self::VaultReference => f.write_str("VAULT_REFERENCE"),
+                Self::ServiceAccount => f.write_str("SERVICE_ACCOUNT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsCredentialType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SECRET_TOKEN" => Ok(Self::SecretToken),
+                "VAULT_REFERENCE" => Ok(Self::VaultReference),
+                "SERVICE_ACCOUNT" => Ok(Self::ServiceAccount),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsCredentialType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListCredentialsCredentialType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListCredentialsDisplayName`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCredentialsDisplayName(::std::string::String);
+    impl ::std::ops::Deref for ListCredentialsDisplayName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCredentialsDisplayName> for ::std::string::String {
+        fn from(value: ListCredentialsDisplayName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsDisplayName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsDisplayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsDisplayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCredentialsDisplayName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCredentialsOpcRequestId`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCredentialsOpcRequestId(::std::string::String);
+    impl ::std::ops::Deref for ListCredentialsOpcRequestId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCredentialsOpcRequestId> for ::std::string::String {
+        fn from(value: ListCredentialsOpcRequestId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsOpcRequestId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[A-Za-z0-9_-]+$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[A-Za-z0-9_-]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsOpcRequestId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsOpcRequestId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCredentialsOpcRequestId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCredentialsPage`
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    #[serde(transparent)]
+    pub struct ListCredentialsPage(::std::string::String);
+    impl ::std::ops::Deref for ListCredentialsPage {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListCredentialsPage> for ::std::string::String {
+        fn from(value: ListCredentialsPage) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsPage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsPage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsPage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListCredentialsPage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListCredentialsSortBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListCredentialsSortBy {
+        #[serde(rename = "timeCreated")]
+        TimeCreated,
+        #[serde(rename = "name")]
+        Name,
+    }
+    impl ::std::fmt::Display for ListCredentialsSortBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TimeCreated => f.write_str("timeCreated"),
+                Self::Name => f.write_str("name"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsSortBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "timeCreated" => Ok(Self::TimeCreated),
+                "name" => Ok(Self::Name),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for ListCredentialsSortBy {
+        fn default() -> Self {
+            ListCredentialsSortBy::TimeCreated
+        }
+    }
+    ///`ListCredentialsSortOrder`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListCredentialsSortOrder {
+        #[serde(rename = "ASC")]
+        Asc,
+        #[serde(rename = "DESC")]
+        Desc,
+    }
+    impl ::std::fmt::Display for ListCredentialsSortOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("ASC"),
+                Self::Desc => f.write_str("DESC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsSortOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ASC" => Ok(Self::Asc),
+                "DESC" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsSortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsSortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /**One named secret value of a `SECRET_TOKEN` credential. Oracle's SDK
@@ -1101,6 +1773,312 @@ material on read (not confirmed either way).
                     time_created: Ok(value.time_created),
                     time_updated: Ok(value.time_updated),
                     type_: Ok(value.type_),
+                    updated_by: Ok(value.updated_by),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CredentialCollection {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::CredentialSummary>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CredentialCollection {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CredentialCollection {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CredentialSummary>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CredentialCollection>
+        for super::CredentialCollection {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialCollection,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CredentialCollection> for CredentialCollection {
+            fn from(value: super::CredentialCollection) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CredentialSummary {
+            created_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            credential_type: ::std::result::Result<
+                ::std::option::Option<
+                    ::credential_clients_runtime::OpenEnum<
+                        super::CredentialSummaryCredentialType,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            life_cycle_state: ::std::result::Result<
+                ::std::option::Option<
+                    ::credential_clients_runtime::OpenEnum<
+                        super::CredentialSummaryLifeCycleState,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            time_created: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            time_updated: ::std::result::Result<
+                ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                ::std::string::String,
+            >,
+            updated_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CredentialSummary {
+            fn default() -> Self {
+                Self {
+                    created_by: Ok(Default::default()),
+                    credential_type: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    display_name: Err("no value supplied for display_name".to_string()),
+                    key: Err("no value supplied for key".to_string()),
+                    life_cycle_state: Ok(Default::default()),
+                    time_created: Ok(Default::default()),
+                    time_updated: Ok(Default::default()),
+                    updated_by: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CredentialSummary {
+            pub fn created_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_by: {e}")
+                    });
+                self
+            }
+            pub fn credential_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::credential_clients_runtime::OpenEnum<
+                            super::CredentialSummaryCredentialType,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.credential_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for credential_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for display_name: {e}")
+                    });
+                self
+            }
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn life_cycle_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::credential_clients_runtime::OpenEnum<
+                            super::CredentialSummaryLifeCycleState,
+                        >,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.life_cycle_state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for life_cycle_state: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn time_created<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time_created = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_created: {e}")
+                    });
+                self
+            }
+            pub fn time_updated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::credential_clients_runtime::Timestamp>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time_updated = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for time_updated: {e}")
+                    });
+                self
+            }
+            pub fn updated_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_by: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CredentialSummary> for super::CredentialSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_by: value.created_by?,
+                    credential_type: value.credential_type?,
+                    description: value.description?,
+                    display_name: value.display_name?,
+                    key: value.key?,
+                    life_cycle_state: value.life_cycle_state?,
+                    time_created: value.time_created?,
+                    time_updated: value.time_updated?,
+                    updated_by: value.updated_by?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CredentialSummary> for CredentialSummary {
+            fn from(value: super::CredentialSummary) -> Self {
+                Self {
+                    created_by: Ok(value.created_by),
+                    credential_type: Ok(value.credential_type),
+                    description: Ok(value.description),
+                    display_name: Ok(value.display_name),
+                    key: Ok(value.key),
+                    life_cycle_state: Ok(value.life_cycle_state),
+                    time_created: Ok(value.time_created),
+                    time_updated: Ok(value.time_updated),
                     updated_by: Ok(value.updated_by),
                     extra: Ok(value.extra),
                 }
@@ -1745,7 +2723,8 @@ material on read (not confirmed either way).
 /**Client for Oracle AI Data Platform Workbench - Credential Store API
 
 Read access to the credential store of an Oracle AI Data Platform (AIDP)
-Workbench instance (called a Data Lake in Oracle's older APIs).
+Workbench instance (called a Data Lake in Oracle's older APIs): get one
+credential, or list credential summaries page by page (`opc-next-page`).
 A credential is a named secret kept by the platform for notebooks, jobs
 and connectors: a list of secret key/value pairs (`SECRET_TOKEN`), a
 pointer to a secret in OCI Vault (`VAULT_REFERENCE`), or an OCI API key
@@ -1826,6 +2805,89 @@ const _: () = {
     {}
 };
 impl Client {
+    /**Get list of credentials
+
+(Preview) Returns one page of the credential summaries of an AI
+Data Platform instance (Oracle reference page "(Preview) Get list
+of credentials",
+https://docs.oracle.com/en/cloud/paas/ai-data-platform/aiwap/op-aidataplatforms-aidataplatformid-credentials-get.html;
+Oracle's AIDP SDK, oracle-samples/aidataplatform-sdk: Python
+`aidp-python-client/.../aidataplatform_dp/credential_store_client.py`
+`list_ai_data_platform_credentials`, Java
+`CredentialStoreAsyncClient.listAiDataPlatformCredentials`).
+
+The items are `CredentialSummary` objects, not full credentials:
+no `credentialDetails` (so no secret material), and three fields
+are named differently from `Credential`: `credentialType` (not
+`type`), `description` (not `credentialDescription`) and
+`lifeCycleState` with a capital C (not `lifecycleState`; Oracle's
+Python model `models/credential_summary.py` maps
+`life_cycle_state` to `lifeCycleState`). Read a credential with
+`get_credential` for its details.
+
+Pagination is OCI's standard list pagination
+(https://docs.cloud.oracle.com/iaas/Content/API/Concepts/usingapi.htm#nine):
+`limit` sets the page size (1 to 1000, default 100); when more
+results exist the response carries an `opc-next-page` header whose
+value is sent back as `page`; no header means the last page. The
+Java client reads exactly `opc-request-id` and `opc-next-page` from
+the response (`.handleResponseHeaderString("opc-next-page", ...)`).
+Default order: `timeCreated`, newest first.
+
+Retries: as for `get_credential`, Oracle's Java client retries by
+default and its Python client only when given a strategy.
+
+
+Sends a `GET` request to `/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials`
+
+Arguments:
+- `ai_data_platform_id`: The OCID of the AI Data Platform (Data Lake) instance whose
+credentials are listed. Oracle's SDKs only refuse a blank value.
+
+- `credential_type`: Only credentials of this type.
+- `display_name`: Only credentials whose display name is exactly this value.
+- `display_name_contains`: Only credentials whose display name contains this value, ignoring case.
+- `lifecycle_state`: Only credentials in this lifecycle state (e.g. `ACTIVE`,
+`CREATING`, `UPDATING`, `DELETING`). Oracle types it as a free
+string without allowed values; note the query parameter is
+spelled `lifecycleState` while the summary field is
+`lifeCycleState`.
+
+- `limit`: For list pagination: the maximum number of results per page,
+1 to 1000, default 100 (Oracle's reference page).
+
+- `page`: For list pagination: the value of the `opc-next-page` response
+header of the previous call, sent back unchanged.
+
+- `sort_by`: The field to sort by; one only. Default `timeCreated`
+(descending by default); `name` sorts by display name
+(ascending by default).
+
+- `sort_order`: Sort ascending (`ASC`) or descending (`DESC`).
+- `opc_request_id`: Unique identifier for the request, chosen by the caller (letters,
+numbers, underscore and dash). Oracle's SDKs generate one when
+the caller gives none.
+
+- `should_update_recent`: Whether this call should update the caller's list of recently used objects.
+```ignore
+let response = client.list_credentials()
+    .ai_data_platform_id(ai_data_platform_id)
+    .credential_type(credential_type)
+    .display_name(display_name)
+    .display_name_contains(display_name_contains)
+    .lifecycle_state(lifecycle_state)
+    .limit(limit)
+    .page(page)
+    .sort_by(sort_by)
+    .sort_order(sort_order)
+    .opc_request_id(opc_request_id)
+    .should_update_recent(should_update_recent)
+    .send()
+    .await;
+```*/
+    pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
+        builder::ListCredentials::new(self)
+    }
     /**Get credential details
 
 (Preview) Returns one credential object of an AI Data Platform instance,
@@ -1886,6 +2948,372 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_credentials`]
+
+[`Client::list_credentials`]: super::Client::list_credentials*/
+    #[derive(Debug, Clone)]
+    pub struct ListCredentials<'a> {
+        client: &'a super::Client,
+        ai_data_platform_id: Result<types::ListCredentialsAiDataPlatformId, String>,
+        credential_type: Result<Option<types::ListCredentialsCredentialType>, String>,
+        display_name: Result<Option<types::ListCredentialsDisplayName>, String>,
+        display_name_contains: Result<Option<::std::string::String>, String>,
+        lifecycle_state: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        page: Result<Option<types::ListCredentialsPage>, String>,
+        sort_by: Result<Option<types::ListCredentialsSortBy>, String>,
+        sort_order: Result<Option<types::ListCredentialsSortOrder>, String>,
+        opc_request_id: Result<Option<types::ListCredentialsOpcRequestId>, String>,
+        should_update_recent: Result<Option<bool>, String>,
+    }
+    impl<'a> ListCredentials<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ai_data_platform_id: Err(
+                    "ai_data_platform_id was not initialized".to_string(),
+                ),
+                credential_type: Ok(None),
+                display_name: Ok(None),
+                display_name_contains: Ok(None),
+                lifecycle_state: Ok(None),
+                limit: Ok(None),
+                page: Ok(None),
+                sort_by: Ok(None),
+                sort_order: Ok(None),
+                opc_request_id: Ok(None),
+                should_update_recent: Ok(None),
+            }
+        }
+        pub fn ai_data_platform_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsAiDataPlatformId>,
+        {
+            self.ai_data_platform_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListCredentialsAiDataPlatformId` for ai_data_platform_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn credential_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsCredentialType>,
+        {
+            self.credential_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsCredentialType` for credential_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn display_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsDisplayName>,
+        {
+            self.display_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsDisplayName` for display_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn display_name_contains<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.display_name_contains = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for display_name_contains failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn lifecycle_state<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.lifecycle_state = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for lifecycle_state failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsPage>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsPage` for page failed".to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsSortBy>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsSortBy` for sort_by failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_order<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsSortOrder>,
+        {
+            self.sort_order = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsSortOrder` for sort_order failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn opc_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsOpcRequestId>,
+        {
+            self.opc_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsOpcRequestId` for opc_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn should_update_recent<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.should_update_recent = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for should_update_recent failed".to_string()
+                });
+            self
+        }
+        /// The request `send` would send (before the client's hooks run).
+        fn into_request(
+            self,
+        ) -> Result<(&'a super::Client, reqwest::Request), Error<types::Error>> {
+            let Self {
+                client,
+                ai_data_platform_id,
+                credential_type,
+                display_name,
+                display_name_contains,
+                lifecycle_state,
+                limit,
+                page,
+                sort_by,
+                sort_order,
+                opc_request_id,
+                should_update_recent,
+            } = self;
+            let ai_data_platform_id = ai_data_platform_id
+                .map_err(Error::InvalidRequest)?;
+            let credential_type = credential_type.map_err(Error::InvalidRequest)?;
+            let display_name = display_name.map_err(Error::InvalidRequest)?;
+            let display_name_contains = display_name_contains
+                .map_err(Error::InvalidRequest)?;
+            let lifecycle_state = lifecycle_state.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let sort_order = sort_order.map_err(Error::InvalidRequest)?;
+            let opc_request_id = opc_request_id.map_err(Error::InvalidRequest)?;
+            let should_update_recent = should_update_recent
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/20260430/aiDataPlatforms/{}/credentials", client.baseurl,
+                encode_path(& ai_data_platform_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = opc_request_id {
+                header_map.append("opc-request-id", value.to_string().try_into()?);
+            }
+            if let Some(value) = should_update_recent {
+                header_map.append("should-update-recent", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "credentialType",
+                        &credential_type,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("displayName", &display_name))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "displayNameContains",
+                        &display_name_contains,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "lifecycleState",
+                        &lifecycle_state,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .query(&progenitor_client::QueryParam::new("sortOrder", &sort_order))
+                .headers(header_map)
+                .build()?;
+            Ok((client, request))
+        }
+        ///Sends a `GET` request to `/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CredentialCollection>, Error<types::Error>> {
+            #[allow(unused_mut)]
+            let (client, mut request) = self.into_request()?;
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /// Send one page request through the client's hooks; a 2xx body is
+        /// returned as JSON for the listing to take apart.
+        async fn execute_page(
+            client: &'a super::Client,
+            mut request: reqwest::Request,
+        ) -> Result<ResponseValue<::serde_json::Value>, Error<types::Error>> {
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Every item of [`Client::list_credentials`](super::Client::list_credentials) across all pages: the items are `/items` of each page, the next page is the `opc-next-page` response header, sent back as `page`. Each page request goes through the client's authentication, retries and limits.
+
+Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`Listing`](credential_clients_runtime::paginate::Listing) before reading it; it is a `Stream` and has `try_next()` and `collect_all()`. A server whose pages loop, that links to another origin or sends more than `max_pages` pages ends the listing with a typed `PageError`.*/
+        pub fn stream(
+            self,
+        ) -> credential_clients_runtime::paginate::Listing<
+            'a,
+            types::CredentialSummary,
+            types::Error,
+        > {
+            static PAGINATION: credential_clients_runtime::paginate::Pagination = credential_clients_runtime::paginate::Pagination {
+                items: "/items",
+                next: credential_clients_runtime::paginate::NextPage::Header(
+                    "opc-next-page",
+                ),
+                token_param: Some("page"),
+                page_size_param: Some("limit"),
+            };
+            let first = self
+                .into_request()
+                .map(|(client, request)| {
+                    let fetch: credential_clients_runtime::paginate::FetchPage<
+                        'a,
+                        types::Error,
+                    > = Box::new(move |request| Box::pin(
+                        Self::execute_page(client, request),
+                    ));
+                    (request, fetch)
+                });
+            credential_clients_runtime::paginate::Listing::new(&PAGINATION, first)
+        }
+    }
     /**Builder for [`Client::get_credential`]
 
 [`Client::get_credential`]: super::Client::get_credential*/

@@ -32,13 +32,27 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     auth: &[rt::AuthScheme::OciSignature],
     operations: &[
         rt::OperationDescription {
+            id: "list_credentials",
+            method: "GET",
+            path: "/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials",
+            accept: "application/json",
+            pagination: Some(rt::paginate::Pagination {
+                items: "/items",
+                next: rt::paginate::NextPage::Header("opc-next-page"),
+                token_param: Some("page"),
+                page_size_param: Some("limit"),
+            }),
+        },
+        rt::OperationDescription {
             id: "get_credential",
             method: "GET",
             path: "/20260430/aiDataPlatforms/{aiDataPlatformId}/credentials/{credentialKey}",
             accept: "application/json",
+            pagination: None,
         },
     ],
     credential_operation: "get_credential",
+    list_operation: Some("list_credentials"),
     request_id: Some(rt::RequestIdHeader {
         name: "opc-request-id",
         generate: true,
@@ -77,6 +91,8 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     realm_variable: Some("secondLevelDomain"),
     env_prefix: "OCI",
 };
+/// The typed error body of `list_credentials` (`Error<ListCredentialsError>` from `send()`).
+pub type ListCredentialsError = crate::types::Error;
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;
 impl ClientHooks<rt::Runtime> for Client {

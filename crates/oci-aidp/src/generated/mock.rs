@@ -10,6 +10,243 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    pub struct ListCredentialsWhen(::httpmock::When);
+    impl ListCredentialsWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::GET)
+                    .path_matches(
+                        credential_clients_runtime::mock::route_regex(
+                                "^/20260430/aiDataPlatforms/[^/]*/credentials$",
+                            )
+                            .unwrap(),
+                    ),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn ai_data_platform_id(
+            self,
+            value: &types::ListCredentialsAiDataPlatformId,
+        ) -> Self {
+            let re = credential_clients_runtime::mock::param_path_regex(
+                    "^/20260430/aiDataPlatforms/{}/credentials$",
+                    &credential_clients_runtime::mock::param_text(&value),
+                )
+                .unwrap();
+            Self(self.0.path_matches(re))
+        }
+        pub fn credential_type<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListCredentialsCredentialType>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "credentialType",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("credentialType"))
+            }
+        }
+        pub fn display_name<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListCredentialsDisplayName>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "displayName",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("displayName"))
+            }
+        }
+        pub fn display_name_contains<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "displayNameContains",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("displayNameContains"))
+            }
+        }
+        pub fn lifecycle_state<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a str>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "lifecycleState",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("lifecycleState"))
+            }
+        }
+        pub fn limit<T>(self, value: T) -> Self
+        where
+            T: Into<Option<::std::num::NonZeroU64>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "limit",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("limit"))
+            }
+        }
+        pub fn page<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListCredentialsPage>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "page",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("page"))
+            }
+        }
+        pub fn sort_by<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListCredentialsSortBy>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "sortBy",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("sortBy"))
+            }
+        }
+        pub fn sort_order<T>(self, value: T) -> Self
+        where
+            T: Into<Option<types::ListCredentialsSortOrder>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .query_param(
+                            "sortOrder",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.query_param_missing("sortOrder"))
+            }
+        }
+        pub fn opc_request_id<'a, T>(self, value: T) -> Self
+        where
+            T: Into<Option<&'a types::ListCredentialsOpcRequestId>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .header(
+                            "opc-request-id",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.header_missing("opc-request-id"))
+            }
+        }
+        pub fn should_update_recent<T>(self, value: T) -> Self
+        where
+            T: Into<Option<bool>>,
+        {
+            if let Some(value) = value.into() {
+                Self(
+                    self
+                        .0
+                        .header(
+                            "should-update-recent",
+                            credential_clients_runtime::mock::param_text(&value),
+                        ),
+                )
+            } else {
+                Self(self.0.header_missing("should-update-recent"))
+            }
+        }
+    }
+    pub struct ListCredentialsThen(::httpmock::Then);
+    impl ListCredentialsThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        pub fn ok(self, value: &types::CredentialCollection) -> Self {
+            Self(
+                self
+                    .0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn client_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 4u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn server_error(self, status: u16, value: &types::Error) -> Self {
+            assert_eq!(status / 100u16, 5u16);
+            Self(
+                self
+                    .0
+                    .status(status)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+    }
     pub struct GetCredentialWhen(::httpmock::When);
     impl GetCredentialWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -124,11 +361,25 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen);
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen);
 }
 impl MockServerExt for ::httpmock::MockServer {
+    fn list_credentials<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    where
+        F: FnOnce(operations::ListCredentialsWhen, operations::ListCredentialsThen),
+    {
+        self.mock(|when, then| {
+            config_fn(
+                operations::ListCredentialsWhen::new(when),
+                operations::ListCredentialsThen::new(then),
+            )
+        })
+    }
     fn get_credential<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCredentialWhen, operations::GetCredentialThen),

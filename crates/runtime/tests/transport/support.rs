@@ -41,15 +41,18 @@ pub static API: ApiDescription = ApiDescription {
             method: "GET",
             path: "/things/{id}",
             accept: "application/json",
+            pagination: None,
         },
         OperationDescription {
             id: "create_thing",
             method: "POST",
             path: "/things",
             accept: "application/json",
+            pagination: None,
         },
     ],
     credential_operation: "get_thing",
+    list_operation: None,
     request_id: Some(RequestIdHeader {
         name: "x-request-id",
         generate: true,

@@ -16,8 +16,65 @@ impl<T: CliConfig> Cli<T> {
     }
     pub fn get_command(cmd: CliCommand) -> ::clap::Command {
         match cmd {
+            CliCommand::ListCredentials => Self::cli_list_credentials(),
             CliCommand::GetCredential => Self::cli_get_credential(),
         }
+    }
+    pub fn cli_list_credentials() -> ::clap::Command {
+        ::clap::Command::new("")
+            .arg(
+                ::clap::Arg::new("filter")
+                    .long("filter")
+                    .value_parser(
+                        ::clap::builder::TypedValueParser::map(
+                            ::clap::builder::PossibleValuesParser::new([
+                                types::ListCredentialsFilter::UnusedInActions.to_string(),
+                                types::ListCredentialsFilter::Unrestricted.to_string(),
+                                types::ListCredentialsFilter::Restricted.to_string(),
+                            ]),
+                            |s| types::ListCredentialsFilter::try_from(s).unwrap(),
+                        ),
+                    )
+                    .required(false)
+                    .help(
+                        "Only credentials that are not used by any action\n(`UNUSED_IN_ACTIONS`), unrestricted (`UNRESTRICTED`) or\nrestricted (`RESTRICTED`). One value per request.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("folder-id")
+                    .long("folder-id")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help("Only credentials in the folder with this ID."),
+            )
+            .arg(
+                ::clap::Arg::new("page")
+                    .long("page")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "Page number, from 1 (default 1). The `meta.next_page` link sets it.",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("per-page")
+                    .long("per-page")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help(
+                        "Items per page: default 20, maximum 500 (Tines API \"Welcome\",\n\"Pagination\"). The go-sdk clamps its own requests to 20..500\n(`WithResultsPerPage`); no server minimum above 1 is documented.\n",
+                    ),
+            )
+            .arg(
+                ::clap::Arg::new("team-id")
+                    .long("team-id")
+                    .value_parser(::clap::value_parser!(::std::num::NonZeroU64))
+                    .required(false)
+                    .help("Only credentials of the team with this ID."),
+            )
+            .about(
+                "List credentials\n\nReturns one page of the tenant's credentials visible to the token\n(Tines API reference \"Credentials > List\",\nhttps://www.tines.com/api/credentials/list/). The items are full\ncredential records with the same fields as `GET\n/api/v1/user_credentials/{credential_id}` (the page's field table;\nTines' go-sdk decodes both into one `Credential` struct,\ntines/go-sdk `tines/credentials.go`), never the secret value. The\ncollection key is `user_credentials` (go-sdk `CredentialList`, the\nvendor page's sample), not `credentials`.\n\nPagination (https://www.tines.com/api/welcome/, \"Pagination\"):\n`page` (from 1) and `per_page` (default 20, maximum 500). The body's\n`meta` object has `current_page`, `previous_page` and `next_page`\n(absolute URLs with the full query, e.g.\n`https://<tenant>/api/v1/user_credentials?per_page=20&page=2`;\n`next_page` is null on the last page), `next_page_number`,\n`per_page`, `pages` and `count`. The go-sdk follows `next_page`\nand copies its query parameters into the next request\n(`internal/paginate/paginate.go`, `GetNextPageParams`), so this\ndocument pages by `next_page`. `next_page_number` is not used as\nthe token: in the go-sdk's sanitized capture of a single-page\nresult (`tines/credentials_test.go`, `testListCredsResp`) it is `1`\non the last page while `next_page` is null.\n\nFilters: `team_id`, `folder_id`, and `filter` (one of\n`UNUSED_IN_ACTIONS`, `UNRESTRICTED`, `RESTRICTED`; the go-sdk's\n`ResultFilter` constants, `tines/filters.go`, say only one filter\napplies at a time). Older versions of the page documented list\nitems without `shared_team_slugs`, `allowed_hosts` and `metadata`;\nall current captures have them. No capture shows whether list items\ncarry the expiry fields (`expires_at`, ...) of Tines' \"Credential\nexpiry API\"; they are modelled on `Credential`, so they are read\nwhen sent.\n",
+            )
     }
     pub fn cli_get_credential() -> ::clap::Command {
         ::clap::Command::new("")
@@ -47,7 +104,46 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         match cmd {
+            CliCommand::ListCredentials => self.execute_list_credentials(matches).await,
             CliCommand::GetCredential => self.execute_get_credential(matches).await,
+        }
+    }
+    pub async fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+    ) -> anyhow::Result<()> {
+        let mut request = self.client.list_credentials();
+        if let Some(value) = matches.get_one::<types::ListCredentialsFilter>("filter") {
+            request = request.filter(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("folder-id") {
+            request = request.folder_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("page") {
+            request = request.page(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("per-page") {
+            request = request.per_page(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::num::NonZeroU64>("team-id") {
+            request = request.team_id(value.clone());
+        }
+        self.config.execute_list_credentials(matches, &mut request)?;
+        let mut listing = self.config.list_options(matches, request.stream());
+        self.config.list_start::<types::Credential>();
+        loop {
+            match listing.try_next().await {
+                Ok(Some(item)) => self.config.list_item(&item),
+                Ok(None) => {
+                    self.config.list_end_success::<types::Credential>();
+                    return Ok(());
+                }
+                Err(e) => {
+                    let error: Error<types::ErrorResponse> = e.into_error();
+                    self.config.list_end_error(&error);
+                    return Err(anyhow::Error::new(error));
+                }
+            }
         }
     }
     pub async fn execute_get_credential(
@@ -95,6 +191,13 @@ pub trait CliConfig {
     fn list_end_error<T>(&self, value: &Error<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug;
+    fn execute_list_credentials(
+        &self,
+        matches: &::clap::ArgMatches,
+        request: &mut builder::ListCredentials,
+    ) -> anyhow::Result<()> {
+        Ok(())
+    }
     fn execute_get_credential(
         &self,
         matches: &::clap::ArgMatches,
@@ -102,17 +205,28 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// Adjust a listing before it starts (page size, item
+    /// limit from the tool's own arguments).
+    fn list_options<'a, I, E>(
+        &self,
+        _matches: &::clap::ArgMatches,
+        listing: credential_clients_runtime::paginate::Listing<'a, I, E>,
+    ) -> credential_clients_runtime::paginate::Listing<'a, I, E> {
+        listing
+    }
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
+    ListCredentials,
     GetCredential,
 }
 impl CliCommand {
     pub fn iter() -> impl Iterator<Item = CliCommand> {
-        vec![CliCommand::GetCredential,].into_iter()
+        vec![CliCommand::ListCredentials, CliCommand::GetCredential,].into_iter()
     }
     pub fn operation_id(&self) -> &'static str {
         match self {
+            CliCommand::ListCredentials => "list_credentials",
             CliCommand::GetCredential => "get_credential",
         }
     }

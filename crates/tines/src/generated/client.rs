@@ -308,6 +308,32 @@ shows which of its fields are always present, so all are optional.
             Default::default()
         }
     }
+    /**One page of `GET /api/v1/user_credentials`: the credentials under
+`user_credentials` and the pagination `meta` object (tines/go-sdk
+`tines/credentials.go` `CredentialList`; Tines API "Welcome",
+"The 'meta' object").
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CredentialPage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub meta: ::std::option::Option<PaginationMeta>,
+        ///The credentials of this page, full records as returned by GET.
+        pub user_credentials: ::std::vec::Vec<Credential>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl CredentialPage {
+        pub fn builder() -> builder::CredentialPage {
+            Default::default()
+        }
+    }
     ///Error body of the form `{"errors": [{"message": ..., "details": ...}]}`.
     #[derive(
         ::serde::Deserialize,
@@ -431,6 +457,112 @@ because it is a union of an object and an array.
     impl ::std::convert::From<ErrorList> for ErrorResponse {
         fn from(value: ErrorList) -> Self {
             Self::List(value)
+        }
+    }
+    ///`ListCredentialsFilter`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ListCredentialsFilter {
+        #[serde(rename = "UNUSED_IN_ACTIONS")]
+        UnusedInActions,
+        #[serde(rename = "UNRESTRICTED")]
+        Unrestricted,
+        #[serde(rename = "RESTRICTED")]
+        Restricted,
+    }
+    impl ::std::fmt::Display for ListCredentialsFilter {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UnusedInActions => f.write_str("UNUSED_IN_ACTIONS"),
+                Self::Unrestricted => f.write_str("UNRESTRICTED"),
+                Self::Restricted => f.write_str("RESTRICTED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCredentialsFilter {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UNUSED_IN_ACTIONS" => Ok(Self::UnusedInActions),
+                "UNRESTRICTED" => Ok(Self::Unrestricted),
+                "RESTRICTED" => Ok(Self::Restricted),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCredentialsFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCredentialsFilter {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Pagination state of a Tines list response ("When pagination of
+items occurs, an object named meta will be included"). The go-sdk's
+`paginate.Meta` (`internal/paginate/paginate.go`) declares the same
+seven fields.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct PaginationMeta {
+        ///Total number of items over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///Absolute URL of this page, with its query (`page`, `per_page` and the filters).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub current_page: ::std::option::Option<::std::string::String>,
+        ///Absolute URL of the next page; null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_page: ::std::option::Option<::std::string::String>,
+        /**Number of the next page. Not a reliable end marker: the go-sdk's
+capture of a last page has `next_page_number: 1` with
+`next_page: null`.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_page_number: ::std::option::Option<i64>,
+        ///Number of pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pages: ::std::option::Option<i64>,
+        ///Items per page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub per_page: ::std::option::Option<i64>,
+        ///Absolute URL of the previous page; null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous_page: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: credential_clients_runtime::Extra,
+    }
+    impl PaginationMeta {
+        pub fn builder() -> builder::PaginationMeta {
+            Default::default()
         }
     }
     /**Where the credential may be used: only by its own team (`TEAM`), by
@@ -1267,6 +1399,93 @@ optional and nullable.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CredentialPage {
+            meta: ::std::result::Result<
+                ::std::option::Option<super::PaginationMeta>,
+                ::std::string::String,
+            >,
+            user_credentials: ::std::result::Result<
+                ::std::vec::Vec<super::Credential>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CredentialPage {
+            fn default() -> Self {
+                Self {
+                    meta: Ok(Default::default()),
+                    user_credentials: Err(
+                        "no value supplied for user_credentials".to_string(),
+                    ),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl CredentialPage {
+            pub fn meta<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PaginationMeta>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.meta = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for meta: {e}")
+                    });
+                self
+            }
+            pub fn user_credentials<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Credential>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_credentials = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_credentials: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CredentialPage> for super::CredentialPage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CredentialPage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    meta: value.meta?,
+                    user_credentials: value.user_credentials?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CredentialPage> for CredentialPage {
+            fn from(value: super::CredentialPage) -> Self {
+                Self {
+                    meta: Ok(value.meta),
+                    user_credentials: Ok(value.user_credentials),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorEnvelope {
             errors: ::std::result::Result<
                 ::std::vec::Vec<super::ErrorMessage>,
@@ -1414,6 +1633,186 @@ optional and nullable.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PaginationMeta {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            current_page: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next_page: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next_page_number: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            pages: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            per_page: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            previous_page: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                credential_clients_runtime::Extra,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PaginationMeta {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    current_page: Ok(Default::default()),
+                    next_page: Ok(Default::default()),
+                    next_page_number: Ok(Default::default()),
+                    pages: Ok(Default::default()),
+                    per_page: Ok(Default::default()),
+                    previous_page: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
+                }
+            }
+        }
+        impl PaginationMeta {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn current_page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.current_page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for current_page: {e}")
+                    });
+                self
+            }
+            pub fn next_page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next_page: {e}")
+                    });
+                self
+            }
+            pub fn next_page_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_page_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for next_page_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pages = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pages: {e}")
+                    });
+                self
+            }
+            pub fn per_page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.per_page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for per_page: {e}")
+                    });
+                self
+            }
+            pub fn previous_page<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous_page = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous_page: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credential_clients_runtime::Extra>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PaginationMeta> for super::PaginationMeta {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PaginationMeta,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    current_page: value.current_page?,
+                    next_page: value.next_page?,
+                    next_page_number: value.next_page_number?,
+                    pages: value.pages?,
+                    per_page: value.per_page?,
+                    previous_page: value.previous_page?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PaginationMeta> for PaginationMeta {
+            fn from(value: super::PaginationMeta) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    current_page: Ok(value.current_page),
+                    next_page: Ok(value.next_page),
+                    next_page_number: Ok(value.next_page_number),
+                    pages: Ok(value.pages),
+                    per_page: Ok(value.per_page),
+                    previous_page: Ok(value.previous_page),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct TestCredentialInner {
             created_at: ::std::result::Result<
                 ::std::option::Option<::credential_clients_runtime::Timestamp>,
@@ -1538,8 +1937,8 @@ optional and nullable.
 #[derive(Clone, Debug)]
 /**Client for Tines API - Credentials (get a credential)
 
-Read a single Tines credential by its numeric ID through the Tines REST API
-(`/api/v1`). The response describes the credential: its name, mode, team,
+Read a single Tines credential by its numeric ID, or list the tenant's
+credentials page by page, through the Tines REST API (`/api/v1`). The response describes the credential: its name, mode, team,
 folder, sharing settings, allowed hosts, metadata and, for AWS credentials,
 the authentication type and external ID. The secret value itself (text
 value, keys, tokens, client secrets) is never returned by this endpoint.
@@ -1625,6 +2024,70 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List credentials
+
+Returns one page of the tenant's credentials visible to the token
+(Tines API reference "Credentials > List",
+https://www.tines.com/api/credentials/list/). The items are full
+credential records with the same fields as `GET
+/api/v1/user_credentials/{credential_id}` (the page's field table;
+Tines' go-sdk decodes both into one `Credential` struct,
+tines/go-sdk `tines/credentials.go`), never the secret value. The
+collection key is `user_credentials` (go-sdk `CredentialList`, the
+vendor page's sample), not `credentials`.
+
+Pagination (https://www.tines.com/api/welcome/, "Pagination"):
+`page` (from 1) and `per_page` (default 20, maximum 500). The body's
+`meta` object has `current_page`, `previous_page` and `next_page`
+(absolute URLs with the full query, e.g.
+`https://<tenant>/api/v1/user_credentials?per_page=20&page=2`;
+`next_page` is null on the last page), `next_page_number`,
+`per_page`, `pages` and `count`. The go-sdk follows `next_page`
+and copies its query parameters into the next request
+(`internal/paginate/paginate.go`, `GetNextPageParams`), so this
+document pages by `next_page`. `next_page_number` is not used as
+the token: in the go-sdk's sanitized capture of a single-page
+result (`tines/credentials_test.go`, `testListCredsResp`) it is `1`
+on the last page while `next_page` is null.
+
+Filters: `team_id`, `folder_id`, and `filter` (one of
+`UNUSED_IN_ACTIONS`, `UNRESTRICTED`, `RESTRICTED`; the go-sdk's
+`ResultFilter` constants, `tines/filters.go`, say only one filter
+applies at a time). Older versions of the page documented list
+items without `shared_team_slugs`, `allowed_hosts` and `metadata`;
+all current captures have them. No capture shows whether list items
+carry the expiry fields (`expires_at`, ...) of Tines' "Credential
+expiry API"; they are modelled on `Credential`, so they are read
+when sent.
+
+
+Sends a `GET` request to `/api/v1/user_credentials`
+
+Arguments:
+- `filter`: Only credentials that are not used by any action
+(`UNUSED_IN_ACTIONS`), unrestricted (`UNRESTRICTED`) or
+restricted (`RESTRICTED`). One value per request.
+
+- `folder_id`: Only credentials in the folder with this ID.
+- `page`: Page number, from 1 (default 1). The `meta.next_page` link sets it.
+- `per_page`: Items per page: default 20, maximum 500 (Tines API "Welcome",
+"Pagination"). The go-sdk clamps its own requests to 20..500
+(`WithResultsPerPage`); no server minimum above 1 is documented.
+
+- `team_id`: Only credentials of the team with this ID.
+```ignore
+let response = client.list_credentials()
+    .filter(filter)
+    .folder_id(folder_id)
+    .page(page)
+    .per_page(per_page)
+    .team_id(team_id)
+    .send()
+    .await;
+```*/
+    pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
+        builder::ListCredentials::new(self)
+    }
     /**Get a credential
 
 Retrieve one credential by its ID. The response describes the
@@ -1671,6 +2134,233 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_credentials`]
+
+[`Client::list_credentials`]: super::Client::list_credentials*/
+    #[derive(Debug, Clone)]
+    pub struct ListCredentials<'a> {
+        client: &'a super::Client,
+        filter: Result<Option<types::ListCredentialsFilter>, String>,
+        folder_id: Result<Option<::std::num::NonZeroU64>, String>,
+        page: Result<Option<::std::num::NonZeroU64>, String>,
+        per_page: Result<Option<::std::num::NonZeroU64>, String>,
+        team_id: Result<Option<::std::num::NonZeroU64>, String>,
+    }
+    impl<'a> ListCredentials<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                filter: Ok(None),
+                folder_id: Ok(None),
+                page: Ok(None),
+                per_page: Ok(None),
+                team_id: Ok(None),
+            }
+        }
+        pub fn filter<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCredentialsFilter>,
+        {
+            self.filter = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCredentialsFilter` for filter failed".to_string()
+                });
+            self
+        }
+        pub fn folder_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.folder_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for folder_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for per_page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn team_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.team_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU64` for team_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// The request `send` would send (before the client's hooks run).
+        fn into_request(
+            self,
+        ) -> Result<(&'a super::Client, reqwest::Request), Error<types::ErrorResponse>> {
+            let Self { client, filter, folder_id, page, per_page, team_id } = self;
+            let filter = filter.map_err(Error::InvalidRequest)?;
+            let folder_id = folder_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let team_id = team_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/user_credentials", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("filter", &filter))
+                .query(&progenitor_client::QueryParam::new("folder_id", &folder_id))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("per_page", &per_page))
+                .query(&progenitor_client::QueryParam::new("team_id", &team_id))
+                .headers(header_map)
+                .build()?;
+            Ok((client, request))
+        }
+        ///Sends a `GET` request to `/api/v1/user_credentials`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CredentialPage>, Error<types::ErrorResponse>> {
+            #[allow(unused_mut)]
+            let (client, mut request) = self.into_request()?;
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /// Send one page request through the client's hooks; a 2xx body is
+        /// returned as JSON for the listing to take apart.
+        async fn execute_page(
+            client: &'a super::Client,
+            mut request: reqwest::Request,
+        ) -> Result<ResponseValue<::serde_json::Value>, Error<types::ErrorResponse>> {
+            let info = OperationInfo {
+                operation_id: "list_credentials",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => {
+                    credential_clients_runtime::decode::from_response(response).await
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            credential_clients_runtime::decode::from_response(response)
+                                .await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+        /**Every item of [`Client::list_credentials`](super::Client::list_credentials) across all pages: the items are `/user_credentials` of each page, the next page is the next-page URL at `/meta/next_page` in each page. Each page request goes through the client's authentication, retries and limits.
+
+Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`Listing`](credential_clients_runtime::paginate::Listing) before reading it; it is a `Stream` and has `try_next()` and `collect_all()`. A server whose pages loop, that links to another origin or sends more than `max_pages` pages ends the listing with a typed `PageError`.*/
+        pub fn stream(
+            self,
+        ) -> credential_clients_runtime::paginate::Listing<
+            'a,
+            types::Credential,
+            types::ErrorResponse,
+        > {
+            static PAGINATION: credential_clients_runtime::paginate::Pagination = credential_clients_runtime::paginate::Pagination {
+                items: "/user_credentials",
+                next: credential_clients_runtime::paginate::NextPage::Url(
+                    "/meta/next_page",
+                ),
+                token_param: Some("page"),
+                page_size_param: Some("per_page"),
+            };
+            let first = self
+                .into_request()
+                .map(|(client, request)| {
+                    let fetch: credential_clients_runtime::paginate::FetchPage<
+                        'a,
+                        types::ErrorResponse,
+                    > = Box::new(move |request| Box::pin(
+                        Self::execute_page(client, request),
+                    ));
+                    (request, fetch)
+                });
+            credential_clients_runtime::paginate::Listing::new(&PAGINATION, first)
+        }
+    }
     /**Builder for [`Client::get_credential`]
 
 [`Client::get_credential`]: super::Client::get_credential*/

@@ -32,19 +32,35 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
     ],
     operations: &[
         rt::OperationDescription {
+            id: "list_credentials",
+            method: "GET",
+            path: "/api/v1/user_credentials",
+            accept: "application/json, text/plain",
+            pagination: Some(rt::paginate::Pagination {
+                items: "/user_credentials",
+                next: rt::paginate::NextPage::Url("/meta/next_page"),
+                token_param: Some("page"),
+                page_size_param: Some("per_page"),
+            }),
+        },
+        rt::OperationDescription {
             id: "get_credential",
             method: "GET",
             path: "/api/v1/user_credentials/{credential_id}",
             accept: "application/json, text/plain",
+            pagination: None,
         },
     ],
     credential_operation: "get_credential",
+    list_operation: Some("list_credentials"),
     request_id: None,
     retry: rt::RetryProfile::STANDARD,
     region_variable: None,
     realm_variable: None,
     env_prefix: "TINES",
 };
+/// The typed error body of `list_credentials` (`Error<ListCredentialsError>` from `send()`).
+pub type ListCredentialsError = crate::types::ErrorResponse;
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::ErrorResponse;
 impl ClientHooks<rt::Runtime> for Client {
