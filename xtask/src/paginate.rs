@@ -152,7 +152,10 @@ fn check(
     if method != "get" {
         err(
             ext_at.clone(),
-            format!("only a GET can page; this is a {}", method.to_ascii_uppercase()),
+            format!(
+                "only a GET can page; this is a {}",
+                method.to_ascii_uppercase()
+            ),
         );
     }
     let Some(ext) = ext.as_object() else {
@@ -260,7 +263,9 @@ fn check(
                     Some(Some("string" | "integer")) => {}
                     Some(Some(t)) => err(
                         format!("{ext_at}/{key}"),
-                        format!("`{p}` is a {t} in the response schema; a next link is a string or integer"),
+                        format!(
+                            "`{p}` is a {t} in the response schema; a next link is a string or integer"
+                        ),
                     ),
                     Some(None) => err(
                         format!("{ext_at}/{key}"),
@@ -282,7 +287,11 @@ fn check(
             }
         }
         Some(Next::Header(h)) => {
-            if h.is_empty() || !h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
+            if h.is_empty()
+                || !h
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+            {
                 err(
                     format!("{ext_at}/next-header"),
                     format!("`{h}` is not a header name"),
@@ -456,7 +465,9 @@ pub fn add_streams(file: &mut syn::File, ops: &[Paginated]) -> Result<Vec<Stream
         let imp = builder
             .iter_mut()
             .find_map(|i| match i {
-                syn::Item::Impl(imp) if send_of(imp).is_some_and(|s| operation_id(s) == Some(p.op_id.clone())) => {
+                syn::Item::Impl(imp)
+                    if send_of(imp).is_some_and(|s| operation_id(s) == Some(p.op_id.clone())) =>
+                {
                     Some(imp)
                 }
                 _ => None,
@@ -748,7 +759,9 @@ fn item_type(page: &syn::Type, pointer: &str, types: &[syn::Item]) -> Option<syn
         for raw in pointer[1..].split('/') {
             let name = raw.replace("~1", "/").replace("~0", "~");
             let fields = struct_fields(&ty, types)?;
-            let field = fields.iter().find(|f| json_name(f).as_deref() == Some(&name))?;
+            let field = fields
+                .iter()
+                .find(|f| json_name(f).as_deref() == Some(&name))?;
             ty = unwrap_wrappers(&field.ty);
         }
     }
@@ -758,9 +771,9 @@ fn item_type(page: &syn::Type, pointer: &str, types: &[syn::Item]) -> Option<syn
         // A newtype around the array (`pub struct Page(pub Vec<Item>)`).
         let fields = struct_fields(&ty, types)?;
         match fields.as_slice() {
-            [only] if only.ident.is_none() => {
-                generic_args(&unwrap_wrappers(&only.ty), "Vec")?.into_iter().next()
-            }
+            [only] if only.ident.is_none() => generic_args(&unwrap_wrappers(&only.ty), "Vec")?
+                .into_iter()
+                .next(),
             _ => None,
         }
     };
@@ -927,18 +940,46 @@ mod tests {
     #[test]
     fn mistakes_name_the_pointer() {
         let cases = [
-            (json!({"next-url": "/next"}), "/x-credential-clients-pagination", "`items`"),
-            (json!({"items": "/next", "next-url": "/next"}), "/items", "not an array"),
-            (json!({"items": "/nope", "next-url": "/next"}), "/items", "names no property"),
-            (json!({"items": "results", "next-url": "/next"}), "/items", "not a JSON pointer"),
-            (json!({"items": "/results", "token-param": "page"}), "/token-param", "single-page"),
+            (
+                json!({"next-url": "/next"}),
+                "/x-credential-clients-pagination",
+                "`items`",
+            ),
+            (
+                json!({"items": "/next", "next-url": "/next"}),
+                "/items",
+                "not an array",
+            ),
+            (
+                json!({"items": "/nope", "next-url": "/next"}),
+                "/items",
+                "names no property",
+            ),
+            (
+                json!({"items": "results", "next-url": "/next"}),
+                "/items",
+                "not a JSON pointer",
+            ),
+            (
+                json!({"items": "/results", "token-param": "page"}),
+                "/token-param",
+                "single-page",
+            ),
             (
                 json!({"items": "/results", "next-url": "/next", "next-token": "/next"}),
                 "/x-credential-clients-pagination",
                 "at most one",
             ),
-            (json!({"items": "/results", "next-url": "/meta/count"}), "/next-url", "is a object"),
-            (json!({"items": "/results", "next-token": "/next"}), "/x-credential-clients-pagination", "`token-param`"),
+            (
+                json!({"items": "/results", "next-url": "/meta/count"}),
+                "/next-url",
+                "is a object",
+            ),
+            (
+                json!({"items": "/results", "next-token": "/next"}),
+                "/x-credential-clients-pagination",
+                "`token-param`",
+            ),
             (
                 json!({"items": "/results", "next-token": "/next", "token-param": "cursor"}),
                 "/token-param",
@@ -949,11 +990,20 @@ mod tests {
                 "/page-size-param",
                 "not a query parameter",
             ),
-            (json!({"items": "/results", "next-url": "/next", "extra": 1}), "/extra", "unknown key"),
-            (json!("yes"), "/x-credential-clients-pagination", "must be a mapping"),
+            (
+                json!({"items": "/results", "next-url": "/next", "extra": 1}),
+                "/extra",
+                "unknown key",
+            ),
+            (
+                json!("yes"),
+                "/x-credential-clients-pagination",
+                "must be a mapping",
+            ),
         ];
         for (ext, ptr, msg) in cases {
-            let errors = read(Path::new("s.yaml"), &doc(ext.clone(), query(&["page"]))).unwrap_err();
+            let errors =
+                read(Path::new("s.yaml"), &doc(ext.clone(), query(&["page"]))).unwrap_err();
             assert!(
                 errors.iter().any(|e| e.rule == Rule::Pagination
                     && e.pointer.ends_with(ptr)
@@ -975,11 +1025,27 @@ mod tests {
             marked_list: marked,
         };
         let f = Path::new("s.yaml");
-        assert_eq!(list_operation(f, &[p("a", false)]).unwrap().unwrap().op_id, "a");
-        assert_eq!(list_operation(f, &[p("a", false), p("b", true)]).unwrap().unwrap().op_id, "b");
-        assert!(list_operation(f, &[p("a", false), p("b", false)]).unwrap().is_none());
         assert_eq!(
-            list_operation(f, &[p("a", false), p("list_credentials", false)]).unwrap().unwrap().op_id,
+            list_operation(f, &[p("a", false)]).unwrap().unwrap().op_id,
+            "a"
+        );
+        assert_eq!(
+            list_operation(f, &[p("a", false), p("b", true)])
+                .unwrap()
+                .unwrap()
+                .op_id,
+            "b"
+        );
+        assert!(
+            list_operation(f, &[p("a", false), p("b", false)])
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            list_operation(f, &[p("a", false), p("list_credentials", false)])
+                .unwrap()
+                .unwrap()
+                .op_id,
             "list_credentials"
         );
         assert!(list_operation(f, &[p("a", true), p("b", true)]).is_err());

@@ -207,6 +207,8 @@ struct State<'a, I, E> {
     template: Option<reqwest::Request>,
     next: Option<reqwest::Request>,
     first_error: Option<Error<E>>,
+    /// The error that ends the listing once the items before it are out.
+    pending: Option<PageError<E>>,
     buffer: VecDeque<I>,
     seen: HashSet<String>,
     pages: u32,
@@ -256,6 +258,7 @@ where
                 template,
                 next: None,
                 first_error,
+                pending: None,
                 buffer: VecDeque::new(),
                 seen: HashSet::new(),
                 pages: 0,
@@ -317,7 +320,9 @@ where
     /// # Errors
     /// The [`PageError`] that ended the listing.
     pub async fn try_next(&mut self) -> Result<Option<I>, PageError<E>> {
-        std::future::poll_fn(|cx| self.poll_item(cx)).await.transpose()
+        std::future::poll_fn(|cx| self.poll_item(cx))
+            .await
+            .transpose()
     }
 
     /// Every item (up to the limit) in one `Vec`.
@@ -390,6 +395,10 @@ where
             self.yielded += 1;
             return Some(Some(Ok(item)));
         }
+        if let Some(e) = self.pending.take() {
+            self.done = true;
+            return Some(Some(Err(e)));
+        }
         if let Some(source) = self.first_error.take() {
             self.done = true;
             return Some(Some(Err(PageError::Request { page: 1, source })));
@@ -436,8 +445,9 @@ where
                 }
             };
             if let Err(e) = self.take_page(page, &url, response) {
+                // The page's items that decoded come first.
+                self.pending = Some(e);
                 self.done = true;
-                return Some(Err(e));
             }
         }
     }
