@@ -25,6 +25,9 @@ pub mod redact;
 /// A provider-independent view of a credential ([`summary::CredentialSummary`]).
 pub mod summary;
 
+/// Rotation audit over summaries: expired, expiring, invalid, not active.
+pub mod audit;
+
 /// The usage examples of README.md, compiled as doctests so they stay true
 /// (with `--all-features`: one of them uses the `mock` feature).
 #[cfg(all(doctest, feature = "mock"))]

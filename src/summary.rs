@@ -49,6 +49,16 @@ pub struct CredentialSummary {
     /// When it stops being valid, where the vendor has such a field (Astra
     /// `validUntilTimestamp`, Tines `expires_at`).
     pub expires: Option<String>,
+    /// Whether the vendor considers it usable, where it says so (Astra
+    /// `valid`, Ankra `available`).
+    pub valid: Option<bool>,
+    /// Its lifecycle state in the vendor's terms, where it has one (OCI
+    /// `lifecycleState`, Ankra `state`); values pass through as sent.
+    pub state: Option<String>,
+    /// Who owns it, as the vendor identifies the owner (AWX organization or
+    /// owner name, Tines team, Astra creator, OCI creator, Ankra
+    /// organisation).
+    pub owner: Option<String>,
     /// JSON paths (wire names) of the fields of this response that carried
     /// secret material, e.g. `secret_access_key` or
     /// `credentialDetails.secretTokenPair[1].secretValue`. Never the values.
@@ -116,6 +126,36 @@ impl From<&crate::ankra::types::Credential> for CredentialSummary {
         s.kind = c.provider.as_ref().map(ToString::to_string);
         s.created = c.created_at.as_ref().map(|t| fmt_time!(t));
         s.updated = c.updated_at.as_ref().map(|t| fmt_time!(t));
+        s.valid = c.available;
+        s.owner = c
+            .owner
+            .clone()
+            .or_else(|| c.organisation_id.map(|o| o.to_string()));
+        s.with_secrets(crate::redact::secret_fields(c))
+    }
+}
+
+/// An item of Ankra's `list_credentials` (a summary without secrets; a
+/// failing health check counts as not valid).
+#[cfg(feature = "ankra")]
+impl From<&crate::ankra::types::CredentialListItem> for CredentialSummary {
+    fn from(c: &crate::ankra::types::CredentialListItem) -> Self {
+        let mut s = Self::new("ankra", c.id, c.name.clone());
+        s.kind = c.provider.clone();
+        s.created = c.created_at.as_ref().map(|t| fmt_time!(t));
+        s.updated = c.updated_at.as_ref().map(|t| fmt_time!(t));
+        let healthy = c
+            .health
+            .as_ref()
+            .and_then(|h| h.state.as_deref())
+            .map(|state| state.eq_ignore_ascii_case("healthy"));
+        s.valid = match (c.available, healthy) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), _) => Some(true),
+            (None, h) => h,
+        };
+        s.state = c.state.clone();
+        s.owner = c.organisation_id.map(|o| o.to_string());
         s.with_secrets(crate::redact::secret_fields(c))
     }
 }
@@ -138,6 +178,12 @@ impl From<&crate::awx::types::Credential> for CredentialSummary {
             .or_else(|| Some(format!("credential_type {}", c.credential_type)));
         s.created = Some(fmt_time!(c.created));
         s.updated = Some(fmt_time!(c.modified));
+        s.owner = c
+            .summary_fields
+            .owners
+            .iter()
+            .find_map(|o| o.name.clone())
+            .or_else(|| c.organization.map(|o| format!("organization {o}")));
         s.with_secrets(crate::redact::secret_fields(c))
     }
 }
@@ -156,6 +202,12 @@ impl From<&crate::netapp_astra::types::Credential> for CredentialSummary {
             .as_ref()
             .map(|t| fmt_time!(t));
         s.expires = c.valid_until_timestamp.as_ref().map(|t| fmt_time!(t));
+        s.valid = c.valid.as_ref().and_then(|v| match v.to_string().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        });
+        s.owner = c.metadata.created_by.clone();
         s.with_secrets(crate::redact::secret_fields(c))
     }
 }
@@ -187,6 +239,23 @@ impl From<&crate::oci_aidp::types::Credential> for CredentialSummary {
             None => {}
         }
         s.kind = c.type_.as_ref().map(ToString::to_string).or(details_kind);
+        s.state = c.lifecycle_state.as_ref().map(ToString::to_string);
+        s.owner = c.created_by.clone();
+        s.with_secrets(crate::redact::secret_fields(c))
+    }
+}
+
+/// An item of OCI's `list_credentials` (`CredentialSummary`: no details,
+/// `lifeCycleState`, `credentialType`).
+#[cfg(feature = "oci-aidp")]
+impl From<&crate::oci_aidp::types::CredentialSummary> for CredentialSummary {
+    fn from(c: &crate::oci_aidp::types::CredentialSummary) -> Self {
+        let mut s = Self::new("oci-aidp", &c.key, c.display_name.clone());
+        s.kind = c.credential_type.as_ref().map(ToString::to_string);
+        s.created = c.time_created.as_ref().map(|t| fmt_time!(t));
+        s.updated = c.time_updated.as_ref().map(|t| fmt_time!(t));
+        s.state = c.life_cycle_state.as_ref().map(ToString::to_string);
+        s.owner = c.created_by.clone();
         s.with_secrets(crate::redact::secret_fields(c))
     }
 }
@@ -201,6 +270,11 @@ impl From<&crate::tines::types::Credential> for CredentialSummary {
         s.created = Some(fmt_time!(c.created_at));
         s.updated = Some(fmt_time!(c.updated_at));
         s.expires = c.expires_at.as_ref().map(|t| fmt_time!(t));
+        s.owner = c
+            .owner
+            .as_ref()
+            .and_then(|o| o.email.clone())
+            .or_else(|| Some(format!("team {}", c.team_id)));
         s.with_secrets(crate::redact::secret_fields(c))
     }
 }
@@ -270,6 +344,9 @@ mod tests {
                 created: Some("2024-03-11T14:05:02Z".into()),
                 updated: Some("2024-06-02T08:47:19.250Z".into()),
                 expires: None,
+                valid: None,
+                state: None,
+                owner: Some("0e9a7c31-4d2b-4f6e-8a15-93c2b7d1f048".into()),
                 secret_fields: vec!["secret_access_key".into()],
                 has_secret_material: true,
             }

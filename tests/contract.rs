@@ -85,8 +85,13 @@ impl Documented {
 
 fn documented(stem: &str) -> Vec<Documented> {
     let doc = spec(stem);
-    let item = doc["paths"].as_object().unwrap().values().next().unwrap();
-    let op = &item["get"];
+    let op = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| &item["get"])
+        .find(|op| op["operationId"] == "get_credential")
+        .unwrap();
     assert_eq!(op["operationId"], "get_credential", "{stem}");
     let mut out = Vec::new();
     for (key, response) in op["responses"].as_object().unwrap() {

@@ -169,7 +169,13 @@ impl P {
             std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel))
                 .unwrap();
         let doc = xtask::spec::parse_yaml(std::path::Path::new(&rel), &text).unwrap();
-        let op = &doc["paths"].as_object().unwrap().values().next().unwrap()["get"];
+        let op = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|item| &item["get"])
+            .find(|op| op["operationId"] == "get_credential")
+            .unwrap();
         let media = op["responses"]["200"]["content"]
             .as_object()
             .unwrap()

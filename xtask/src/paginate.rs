@@ -493,11 +493,9 @@ pub struct Stream {
 /// lists every item through `stream()` (`list_start`, `list_item` per
 /// item as pages arrive, `list_end_success` or `list_end_error`) instead
 /// of printing one page, and `CliConfig` gains `list_options`, where a
-/// tool sets the page size and item limit from its own arguments.
+/// tool sets the item limit from its own arguments, and `list_progress`
+/// (both with defaults, in every CLI, so tools compile against any spec).
 pub fn add_cli_streams(file: &mut syn::File, streams: &[Stream]) -> Result<(), String> {
-    if streams.is_empty() {
-        return Ok(());
-    }
     let rt = quote! { credential_clients_runtime };
     for item in &mut file.items {
         match item {
@@ -525,7 +523,10 @@ pub fn add_cli_streams(file: &mut syn::File, streams: &[Stream]) -> Result<(), S
                         self.config.list_start::<#item_ty>();
                         loop {
                             match listing.try_next().await {
-                                Ok(Some(item)) => self.config.list_item(&item),
+                                Ok(Some(item)) => {
+                                    self.config.list_item(&item);
+                                    self.config.list_progress(listing.pages());
+                                }
                                 Ok(None) => {
                                     self.config.list_end_success::<#item_ty>();
                                     return Ok(());
@@ -554,6 +555,13 @@ pub fn add_cli_streams(file: &mut syn::File, streams: &[Stream]) -> Result<(), S
                     ) -> #rt::paginate::Listing<'a, I, E> {
                         listing
                     }
+                })
+                .map_err(|e| e.to_string())?;
+                t.items.push(method);
+                let method: syn::TraitItem = syn::parse2(quote! {
+                    /// Called after each listed item with the pages
+                    /// requested so far (progress display).
+                    fn list_progress(&self, _pages: u32) {}
                 })
                 .map_err(|e| e.to_string())?;
                 t.items.push(method);

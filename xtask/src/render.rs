@@ -124,7 +124,10 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
         prettyplease::unparse(&cli)
     );
 
-    let meta_tokens = meta_tokens(spec, &original, &normalized, &facts)?;
+    let list_item = crate::paginate::list_operation(file, &paginated)?
+        .and_then(|p| streams.iter().find(|s| s.op_id == p.op_id))
+        .map(|s| s.item.clone());
+    let meta_tokens = meta_tokens(spec, &original, &normalized, &facts, list_item)?;
     let meta_file: syn::File = syn::parse2(meta_tokens).map_err(|e| {
         SpecError::new(
             file,
@@ -490,6 +493,7 @@ fn meta_tokens(
     doc: &OpenAPI,
     normalized: &OpenAPI,
     facts: &Facts,
+    list_item: Option<syn::Type>,
 ) -> Result<TokenStream, SpecError> {
     let file = spec.path.as_path();
     let provider = spec.stem.as_str();
@@ -582,12 +586,25 @@ fn meta_tokens(
     let (auth_items, auth_setters) = auth_tokens(doc, &mut taken_setters);
 
     let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
-    let list_operation = match crate::paginate::list_operation(file, &paginated)? {
-        Some(p) => {
-            let id = &p.op_id;
-            quote! { Some(#id) }
-        }
+    let list_operation_id =
+        crate::paginate::list_operation(file, &paginated)?.map(|p| p.op_id.clone());
+    let list_operation = match &list_operation_id {
+        Some(id) => quote! { Some(#id) },
         None => quote! { None },
+    };
+    let list_item_alias = match (&list_item, &list_operation_id) {
+        (Some(ty), Some(id)) => {
+            let doc = doc_attr(&format!(
+                "The item type of the \"list credentials\" operation, [`Client::{id}`] \
+                 (its builder's `stream()` yields these)."
+            ));
+            quote! { #doc pub type ListItem = crate::#ty; }
+        }
+        _ => quote! {
+            /// The spec has no "list credentials" operation; tools that list
+            /// fall back to the credential type.
+            pub type ListItem = crate::types::Credential;
+        },
     };
     let mut op_items = Vec::new();
     for (path, item) in normalized.paths.paths.iter() {
@@ -708,6 +725,8 @@ fn meta_tokens(
         };
 
         #(#error_aliases)*
+
+        #list_item_alias
 
         impl ClientHooks<rt::Runtime> for Client {
             async fn pre<E>(

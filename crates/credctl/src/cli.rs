@@ -37,6 +37,46 @@ pub fn build(file: &FileConfig) -> Command {
                 .subcommands(PROVIDERS.iter().map(|p| get_command(p, file))),
         )
         .subcommand(
+            Command::new("list")
+                .about(
+                    "List every credential of a provider, page by page: credctl list <provider> \
+                     [filters] [--limit N] [--page-size N] [--output json|ndjson|table]",
+                )
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+                .subcommands(PROVIDERS.iter().filter_map(|p| list_command(p, file))),
+        )
+        .subcommand(
+            Command::new("inventory")
+                .about(
+                    "List every configured provider concurrently and print one normalized \
+                     table (or JSON); a provider that fails is reported, the others still print",
+                )
+                .arg(provider_filter()),
+        )
+        .subcommand(
+            Command::new("audit")
+                .about(
+                    "Credentials that are expired, expiring within the window, marked invalid \
+                     or not in an active state, with the reason per row; exit code 7 when any \
+                     are found",
+                )
+                .arg(provider_filter())
+                .arg(
+                    Arg::new("expiring-within")
+                        .long("expiring-within")
+                        .value_name("DAYS")
+                        .value_parser(clap::value_parser!(u32))
+                        .default_value("30")
+                        .help("Report credentials that expire within DAYS days"),
+                )
+                .arg(
+                    Arg::new("at").long("at").value_name("TIME").help(
+                        "Audit as of this RFC 3339 time instead of now (reproducible audits)",
+                    ),
+                ),
+        )
+        .subcommand(
             Command::new("schema")
                 .about("Print the JSON Schema of a provider's credential type")
                 .arg(
@@ -70,9 +110,10 @@ fn global_args() -> Vec<Arg> {
             .short('o')
             .value_name("FORMAT")
             .global(true)
-            .value_parser(["json", "table"])
+            .value_parser(["json", "ndjson", "table"])
             .help(
-                "json: the full credential, secrets redacted; table: the normalized view \
+                "json: the full credential, secrets redacted; ndjson: one JSON object per line \
+                 (listings print each item as its page arrives); table: the normalized view \
                  [env: CREDCTL_OUTPUT] [config: output] [default: json]",
             ),
         Arg::new("reveal-secrets")
@@ -208,6 +249,64 @@ pub fn get_command(provider: &'static Provider, file: &FileConfig) -> Command {
     let taken = taken_longs(&cmd);
     cmd.about(format!("Get a credential from {title}"))
         .args(setting_args(provider, &taken, false))
+}
+
+fn provider_filter() -> Arg {
+    Arg::new("provider")
+        .long("provider")
+        .value_name("STEM")
+        .action(ArgAction::Append)
+        .help("Only this provider (repeatable; default: every provider with a list operation)")
+}
+
+/// `credctl list <provider>`: the generated command of the spec's list
+/// operation (its filters as flags, required parameters also from the
+/// environment and config file), with the page-size parameter as
+/// `--page-size`, and credctl's `--limit N` (items; `--max-items` when the
+/// vendor has a `limit` parameter of its own) and `--max-pages N`.
+pub fn list_command(provider: &'static Provider, file: &FileConfig) -> Option<Command> {
+    let op = provider.api.list_operation?;
+    let pagination = provider.api.operation(op)?.pagination;
+    let generated = (provider.commands)()
+        .into_iter()
+        .find(|(id, _)| *id == op)
+        .map(|(_, cmd)| cmd)?;
+    let mut cmd = adapt_operation(provider, generated, file).name(provider.stem);
+    if let Some(size) = pagination.and_then(|p| p.page_size_param)
+        && cmd.get_arguments().any(|a| a.get_id() == size)
+        && !cmd
+            .get_arguments()
+            .any(|a| a.get_long() == Some("page-size") && a.get_id() != size)
+    {
+        cmd = cmd.mut_arg(size, |a| a.long("page-size"));
+    }
+    let taken = taken_longs(&cmd);
+    let limit_long = if taken.iter().any(|l| l == "limit") {
+        "max-items"
+    } else {
+        "limit"
+    };
+    let title = provider.api.title;
+    Some(
+        cmd.about(format!(
+            "List every credential of {title}, across all pages"
+        ))
+        .arg(
+            Arg::new(crate::listing::LIMIT)
+                .long(limit_long)
+                .value_name("N")
+                .value_parser(clap::value_parser!(u64))
+                .help("Stop after N items (no page beyond the one holding the Nth is requested)"),
+        )
+        .arg(
+            Arg::new(crate::listing::MAX_PAGES)
+                .long("max-pages")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32))
+                .help("Stop with an error rather than request more than N pages [default: 10000]"),
+        )
+        .args(setting_args(provider, &taken, false)),
+    )
 }
 
 /// `credctl <provider> <operation>`: every generated operation.

@@ -1,9 +1,14 @@
 //! `credctl demo`: every provider served by a local mock on 127.0.0.1,
-//! read with `get` through the real clients, shown as the normalized table.
+//! read with `get`, then listed page by page (`list`), gathered into one
+//! `inventory` and checked by `audit`, through the real clients.
 //!
 //! The credential each mock serves is the primary example of the
 //! `get_credential` 200 response in `specs/<stem>.yaml` (embedded at build
-//! time), so a new spec is in the demo without hand edits.
+//! time); the listing is the list operation's 200 example served one item
+//! per page with the spec's pagination protocol (`pages.rs`). A new spec is
+//! in the demo without hand edits.
+
+mod pages;
 
 use std::sync::Arc;
 
@@ -11,6 +16,7 @@ use credential_clients::runtime::{self as rt, AuthScheme};
 
 use crate::config::{FileConfig, Globals, kebab};
 use crate::exit::{AuthHint, ErrorContext, Failure};
+use crate::listing;
 use crate::output::{Format, Output, emit, summary_json, summary_table};
 use crate::providers::{self, PROVIDERS, Provider};
 use crate::{cli, spec};
@@ -26,6 +32,7 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
         None
     };
     let mut rows = Vec::new();
+    let mut inventory = Vec::new();
     let mut servers = Vec::new();
     for provider in PROVIDERS {
         let fail =
@@ -44,25 +51,13 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
             .try_get_matches_from(&argv)
             .map_err(|e| fail(&e))?;
 
-        let config = rt::ClientConfig::new(provider.api)
-            .base_url(base_url.clone())
-            .retry(rt::RetryPolicy::disabled())
-            .auth(
-                demo_auth(provider, signer.as_ref())
-                    .ok_or_else(|| fail(&"no authentication scheme the demo can use"))?,
-            );
-        let parts = config.build().map_err(|e| fail(&e))?;
-        let output = Output::collecting(
-            provider,
-            ErrorContext {
-                provider: provider.stem,
-                base_url: base_url.clone(),
-                auth: AuthHint::Demo,
-                location_hint: "the demo's mock server".into(),
-                attempts: 1,
-                request_id: provider.api.request_id.map(|r| r.name),
-            },
-        );
+        if demo_auth(provider, signer.as_ref()).is_none() {
+            return Err(fail(&"no authentication scheme the demo can use"));
+        }
+        let parts = config_for(provider, &base_url, signer.as_ref())
+            .build()
+            .map_err(|e| fail(&e))?;
+        let output = Output::collecting(provider, context(provider, &base_url));
         let result =
             providers::execute(provider, parts, output.clone(), "get_credential", &matches).await;
         if let Some(failure) = output.failure() {
@@ -70,25 +65,114 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
         }
         result.map_err(|e| fail(&e))?;
         rows.extend(output.summaries());
-        servers.push((provider.stem, base_url, server));
+
+        // `list`: the list example, one item per page.
+        let mut pages = 0;
+        if let Some(op) = provider.api.list_operation
+            && let Some(described) = provider.api.operation(op)
+            && let Some(pagination) = &described.pagination
+        {
+            let demo = spec::demo_list(provider.spec, op).map_err(|e| fail(&e))?;
+            pages = pages::serve(
+                &server,
+                described.path,
+                &demo.params,
+                pagination,
+                &demo.body,
+            );
+            let mut argv = vec![provider.stem.to_string()];
+            for (name, value) in &demo.params {
+                argv.push(format!("--{}={value}", kebab(name)));
+            }
+            let matches = cli::list_command(provider, &FileConfig::default())
+                .ok_or_else(|| fail(&"no list command"))?
+                .try_get_matches_from(&argv)
+                .map_err(|e| fail(&e))?;
+            let parts = config_for(provider, &base_url, signer.as_ref())
+                .build()
+                .map_err(|e| fail(&e))?;
+            let listed =
+                listing::collect_with(provider, parts, context(provider, &base_url), op, &matches)
+                    .await?;
+            inventory.extend(listed);
+        }
+        servers.push((provider.stem, base_url, server, pages));
     }
 
     eprintln!(
-        "credctl demo: {} providers, each served by a local mock and read with `credctl get` \
-         through its generated client:",
+        "credctl demo: {} providers, each served by a local mock, read with `credctl get` and \
+         listed page by page with `credctl list` through its generated client:",
         servers.len()
     );
-    for (stem, url, _) in &servers {
-        eprintln!("  {stem:<13} {url}");
+    for (stem, url, _, pages) in &servers {
+        eprintln!("  {stem:<13} {url}  (list: {pages} pages)");
     }
+    let now = chrono::Utc::now();
+    let window = chrono::Duration::days(30);
+    let findings: Vec<_> = inventory
+        .iter()
+        .filter_map(|s| {
+            let reasons = credential_clients::audit::audit(s, now, window);
+            (!reasons.is_empty()).then(|| (s.clone(), reasons))
+        })
+        .collect();
     match globals.format {
-        Format::Table => emit(&summary_table(&rows)),
-        Format::Json => {
-            let rows: Vec<_> = rows.iter().map(summary_json).collect();
-            let mut text = serde_json::to_string_pretty(&rows).unwrap_or_default();
+        Format::Table => {
+            emit("credctl get (one credential per provider):\n")?;
+            emit(&summary_table(&rows))?;
+            emit(&format!(
+                "\ncredctl inventory ({} credentials listed across all pages):\n",
+                inventory.len()
+            ))?;
+            emit(&summary_table(&inventory))?;
+            emit(&format!(
+                "\ncredctl audit --expiring-within 30 ({} need attention):\n",
+                findings.len()
+            ))?;
+            listing::print_findings(Format::Table, &findings)
+        }
+        Format::Json | Format::Ndjson => {
+            let reasons = |r: &[credential_clients::audit::Reason]| {
+                r.iter().map(ToString::to_string).collect::<Vec<_>>()
+            };
+            let all = serde_json::json!({
+                "get": rows.iter().map(summary_json).collect::<Vec<_>>(),
+                "inventory": inventory.iter().map(summary_json).collect::<Vec<_>>(),
+                "audit": findings.iter().map(|(s, r)| {
+                    let mut v = summary_json(s);
+                    v["reasons"] = serde_json::json!(reasons(r));
+                    v
+                }).collect::<Vec<_>>(),
+            });
+            let mut text = serde_json::to_string_pretty(&all).unwrap_or_default();
             text.push('\n');
             emit(&text)
         }
+    }
+}
+
+fn config_for(
+    provider: &Provider,
+    base_url: &str,
+    signer: Option<&Arc<rt::oci::Signer>>,
+) -> rt::ClientConfig {
+    let config = rt::ClientConfig::new(provider.api)
+        .base_url(base_url.to_string())
+        .retry(rt::RetryPolicy::disabled());
+    match demo_auth(provider, signer) {
+        Some(auth) => config.auth(auth),
+        None => config,
+    }
+}
+
+fn context(provider: &Provider, base_url: &str) -> ErrorContext {
+    ErrorContext {
+        provider: provider.stem,
+        base_url: base_url.to_string(),
+        auth: AuthHint::Demo,
+        location_hint: "the demo's mock server".into(),
+        attempts: 1,
+        request_id: provider.api.request_id.map(|r| r.name),
     }
 }
 

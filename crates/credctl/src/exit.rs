@@ -21,6 +21,8 @@ pub enum Code {
     RateLimited = 5,
     /// DNS, connect, TLS or timeout.
     Network = 6,
+    /// `credctl audit` found credentials that need attention.
+    Findings = 7,
 }
 
 /// The text of the "Exit codes" section of `credctl --help`.
@@ -33,7 +35,9 @@ Exit codes:
   3  authentication failed: 401 or 403
   4  not found: 404
   5  rate limited: 429 (after the retries)
-  6  network error: DNS, connection refused, TLS, timeout";
+  6  network error: DNS, connection refused, TLS, timeout
+  7  audit findings: `credctl audit` found expired, expiring, invalid or inactive credentials
+  (inventory/audit: the first failing provider's code; the others still print)";
 
 /// Why credctl stops: an exit code and a message for stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod demo;
 mod exit;
+mod listing;
 mod output;
 mod providers;
 mod spec;
@@ -55,6 +56,42 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 .subcommand()
                 .ok_or_else(|| Failure::usage("credctl get <provider> <id>"))?;
             call(find(stem)?, "get_credential", m, &file)
+        }
+        "list" => {
+            let (stem, m) = sub
+                .subcommand()
+                .ok_or_else(|| Failure::usage("credctl list <provider>"))?;
+            let provider = find(stem)?;
+            let op = provider
+                .api
+                .list_operation
+                .ok_or_else(|| Failure::usage(format!("{stem} has no list operation")))?;
+            call(provider, op, m, &file)
+        }
+        "inventory" | "audit" => {
+            let globals = Globals::resolve(sub, &file)?;
+            trace::init(globals.verbose);
+            let stems: Vec<String> = sub
+                .get_many::<String>("provider")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default();
+            if name == "inventory" {
+                return runtime()?.block_on(listing::inventory(&stems, &file, &globals));
+            }
+            let days = sub.get_one::<u32>("expiring-within").copied().unwrap_or(30);
+            let at = match sub.get_one::<String>("at") {
+                None => chrono::Utc::now(),
+                Some(t) => chrono::DateTime::parse_from_rfc3339(t)
+                    .map_err(|e| Failure::usage(format!("--at `{t}`: not an RFC 3339 time ({e})")))?
+                    .with_timezone(&chrono::Utc),
+            };
+            runtime()?.block_on(listing::run_audit(
+                &stems,
+                i64::from(days),
+                at,
+                &file,
+                &globals,
+            ))
         }
         "schema" => {
             let stem = sub

@@ -15,10 +15,14 @@ use crate::exit::{ErrorContext, Failure, classify};
 use crate::providers::Provider;
 use credential_clients::redact::redact;
 
+mod list;
+
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
+    /// One JSON object per line, printed as pages arrive (listings).
+    Ndjson,
     Table,
 }
 
@@ -36,6 +40,7 @@ struct Inner {
     context: ErrorContext,
     failure: RefCell<Option<Failure>>,
     summaries: RefCell<Vec<CredentialSummary>>,
+    list: RefCell<list::ListState>,
 }
 
 impl Output {
@@ -53,6 +58,7 @@ impl Output {
             context,
             failure: RefCell::new(None),
             summaries: RefCell::new(Vec::new()),
+            list: RefCell::default(),
         }))
     }
 
@@ -66,6 +72,7 @@ impl Output {
             context,
             failure: RefCell::new(None),
             summaries: RefCell::new(Vec::new()),
+            list: RefCell::default(),
         }))
     }
 
@@ -100,7 +107,7 @@ impl Output {
             return;
         }
         let text = match self.0.format {
-            Format::Json => {
+            Format::Json | Format::Ndjson => {
                 let shown = if self.0.reveal { &raw } else { &redacted };
                 let mut text =
                     serde_json::to_string_pretty(shown).unwrap_or_else(|_| shown.to_string());
@@ -120,7 +127,7 @@ impl Output {
     /// A response without a body.
     pub fn no_item(&self) {
         if !self.0.collect
-            && self.0.format == Format::Json
+            && self.0.format != Format::Table
             && let Err(failure) = emit("null\n")
         {
             self.fail(failure);
@@ -182,6 +189,19 @@ pub fn generic_summary(stem: &str, raw: &Value, secret_paths: &[String]) -> Cred
             "valid_until",
             "timeExpires",
         ]),
+        valid: match raw.get("valid").or_else(|| raw.get("available")) {
+            Some(Value::Bool(b)) => Some(*b),
+            Some(Value::String(s)) if s == "true" || s == "false" => Some(s == "true"),
+            _ => None,
+        },
+        state: text(&["lifecycleState", "lifeCycleState", "state", "status"]),
+        owner: text(&[
+            "owner",
+            "createdBy",
+            "created_by",
+            "organization",
+            "team_id",
+        ]),
         secret_fields: secret_paths.to_vec(),
         has_secret_material: !secret_paths.is_empty(),
     }
@@ -198,6 +218,9 @@ pub fn summary_json(s: &CredentialSummary) -> Value {
         "created": s.created,
         "updated": s.updated,
         "expires": s.expires,
+        "valid": s.valid,
+        "state": s.state,
+        "owner": s.owner,
         "secret_fields": s.secret_fields,
         "has_secret_material": s.has_secret_material,
     })
@@ -206,7 +229,7 @@ pub fn summary_json(s: &CredentialSummary) -> Value {
 /// The normalized table: one row per credential.
 pub fn summary_table(rows: &[CredentialSummary]) -> String {
     let header = [
-        "PROVIDER", "ID", "NAME", "KIND", "CREATED", "UPDATED", "EXPIRES", "SECRETS",
+        "PROVIDER", "ID", "NAME", "KIND", "CREATED", "UPDATED", "EXPIRES", "STATE", "SECRETS",
     ];
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     let body: Vec<Vec<String>> = rows
@@ -220,6 +243,7 @@ pub fn summary_table(rows: &[CredentialSummary]) -> String {
                 dash(&s.created),
                 dash(&s.updated),
                 dash(&s.expires),
+                state_cell(s),
                 if s.has_secret_material {
                     s.secret_fields.join(", ")
                 } else {
@@ -229,6 +253,17 @@ pub fn summary_table(rows: &[CredentialSummary]) -> String {
         })
         .collect();
     render(&header, &body)
+}
+
+/// The state column: the vendor's state, and `invalid` when marked so.
+fn state_cell(s: &CredentialSummary) -> String {
+    match (&s.state, s.valid) {
+        (Some(state), Some(false)) => format!("{state}, invalid"),
+        (Some(state), _) => state.clone(),
+        (None, Some(false)) => "invalid".into(),
+        (None, Some(true)) => "valid".into(),
+        (None, None) => "-".into(),
+    }
 }
 
 /// Top-level fields of a body that is not a credential, one per line.
@@ -249,7 +284,7 @@ fn field_table(value: &Value) -> String {
     render(&["FIELD", "VALUE"], &rows)
 }
 
-fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let clean = |s: &str| s.replace(['\n', '\r', '\t'], " ");
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {

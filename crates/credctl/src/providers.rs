@@ -21,6 +21,8 @@ pub struct Provider {
     pub schema: fn() -> schemars::schema::RootSchema,
     /// The normalized view of a body, if it is a `types::Credential`.
     pub summarize: fn(&Value) -> Option<CredentialSummary>,
+    /// The normalized view of an item of the list operation.
+    pub summarize_item: fn(&Value) -> Option<CredentialSummary>,
     /// `specs/<stem>.yaml`, for the demo's example credential.
     pub spec: &'static str,
 }
@@ -90,6 +92,15 @@ macro_rules! wire_providers {
                     }))
                 }
 
+                pub fn summarize_item(raw: &Value) -> Option<CredentialSummary> {
+                    #[allow(unused_imports)]
+                    use super::{ViaFrom as _, ViaJson as _};
+                    let item: client::ListItem = serde_json::from_value(raw.clone()).ok()?;
+                    #[allow(clippy::needless_borrow)]
+                    let summary = (&&Summarize(&item)).summary();
+                    summary.or_else(|| summarize(raw))
+                }
+
                 pub async fn execute(
                     parts: ClientParts,
                     output: Output,
@@ -141,26 +152,40 @@ macro_rules! wire_providers {
                     where
                         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
                     {
+                        Output::list_start(self);
                     }
 
                     fn list_item<T>(&self, value: &T)
                     where
                         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
                     {
-                        self.item(value);
+                        Output::list_item(self, value);
                     }
 
                     fn list_end_success<T>(&self)
                     where
                         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
                     {
+                        Output::list_end_success(self);
                     }
 
                     fn list_end_error<T>(&self, value: &client::Error<T>)
                     where
                         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,
                     {
-                        self.record_error(value);
+                        Output::list_end_error(self, value);
+                    }
+
+                    fn list_options<'a, I, E>(
+                        &self,
+                        matches: &ArgMatches,
+                        listing: credential_clients::runtime::Listing<'a, I, E>,
+                    ) -> credential_clients::runtime::Listing<'a, I, E> {
+                        crate::listing::options(matches, listing)
+                    }
+
+                    fn list_progress(&self, pages: u32) {
+                        Output::list_progress(self, pages);
                     }
                 }
             }
@@ -175,6 +200,7 @@ macro_rules! wire_providers {
                     commands: $module::commands,
                     schema: $module::schema,
                     summarize: $module::summarize,
+                    summarize_item: $module::summarize_item,
                     spec: include_str!(concat!(
                         env!("CARGO_MANIFEST_DIR"),
                         "/../../specs/",

@@ -158,6 +158,76 @@ pub fn demo_call(spec: &str) -> anyhow::Result<DemoCall> {
     Ok(DemoCall { body, id, params })
 }
 
+/// The demo listing of a spec: the list operation's 200 example (one page)
+/// and example values of its required parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoList {
+    /// The 200 example.
+    pub body: Value,
+    /// Required parameters: (name as in the spec, value).
+    pub params: Vec<(String, String)>,
+}
+
+/// The demo listing of `operation` (the API's list operation).
+pub fn demo_list(spec: &str, operation: &str) -> anyhow::Result<DemoList> {
+    let doc = parse_yaml(spec).context("the embedded spec is not valid YAML")?;
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .context("the spec has no paths")?;
+    let (item, op) = paths
+        .values()
+        .find_map(|item| {
+            let op = item.get("get")?;
+            (op.get("operationId").and_then(Value::as_str) == Some(operation)).then_some((item, op))
+        })
+        .with_context(|| format!("the spec has no GET operation `{operation}`"))?;
+    let media = op
+        .pointer("/responses/200")
+        .map(|r| deref(&doc, r))
+        .and_then(|r| r.get("content"))
+        .and_then(Value::as_object)
+        .and_then(|c| c.values().next())
+        .with_context(|| format!("`{operation}` has no 200 response with content"))?;
+    let body = media
+        .get("example")
+        .cloned()
+        .or_else(|| {
+            media
+                .get("examples")
+                .and_then(Value::as_object)
+                .and_then(|e| e.values().next())
+                .map(|e| deref(&doc, e))
+                .and_then(|e| e.get("value"))
+                .cloned()
+        })
+        .with_context(|| format!("the 200 response of `{operation}` has no example"))?;
+    let mut params = Vec::new();
+    let all = item
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .chain(op.get("parameters").and_then(Value::as_array))
+        .flatten();
+    for param in all {
+        let param = deref(&doc, param);
+        let Some(name) = param.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
+        let required = location == "path"
+            || param
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+        if required {
+            let value = example_value(&doc, param).unwrap_or_else(|| synthesized(&doc, param));
+            params.push((name.to_string(), value));
+        }
+    }
+    Ok(DemoList { body, params })
+}
+
 /// The parameter's example, default or first enum value.
 fn example_value(doc: &Value, param: &Value) -> Option<String> {
     let schema = param.get("schema").map(|s| deref(doc, s));

@@ -62,15 +62,24 @@ fn demo_prints_every_provider_from_local_mocks() {
     let output = credctl(home.path()).arg("demo").output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1 + STEMS.len(), "{text}");
-    assert!(lines[0].starts_with("PROVIDER  "), "{text}");
-    for (line, stem) in lines[1..].iter().zip(STEMS) {
+    // Three sections: get (one row per provider), inventory, audit.
+    let sections: Vec<&str> = text.split("\n\n").collect();
+    assert_eq!(sections.len(), 3, "{text}");
+    let get: Vec<&str> = sections[0].lines().collect();
+    assert!(get[0].starts_with("credctl get"), "{text}");
+    assert!(get[1].starts_with("PROVIDER  "), "{text}");
+    assert_eq!(get.len(), 2 + STEMS.len(), "{text}");
+    for (line, stem) in get[2..].iter().zip(STEMS) {
         assert!(line.starts_with(&format!("{stem} ")), "{text}");
     }
-    assert!(text.contains("secret_access_key"), "{text}");
+    assert!(sections[0].contains("secret_access_key"), "{text}");
     assert!(
-        text.contains("credentialDetails.secretTokenPair[1].secretValue"),
+        sections[0].contains("credentialDetails.secretTokenPair[1].secretValue"),
+        "{text}"
+    );
+    assert!(sections[1].starts_with("credctl inventory ("), "{text}");
+    assert!(
+        sections[2].starts_with("credctl audit --expiring-within 30 ("),
         "{text}"
     );
     let err = stderr(&output);
@@ -85,7 +94,8 @@ fn demo_prints_every_provider_from_local_mocks() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let all: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = all["get"].as_array().unwrap();
     let providers: Vec<&str> = rows
         .iter()
         .map(|r| r["provider"].as_str().unwrap())
@@ -95,6 +105,38 @@ fn demo_prints_every_provider_from_local_mocks() {
     assert_eq!(oci["has_secret_material"], true);
     assert_eq!(oci["kind"], "SECRET_TOKEN");
     assert!(!String::from_utf8_lossy(&output.stdout).contains("pwk-EXAMPLE"));
+
+    // Every provider with a list operation is listed across several pages
+    // (one item per page) and the spec examples hold expired, expiring,
+    // invalid and inactive credentials for the audit to find.
+    let inventory = all["inventory"].as_array().unwrap();
+    for stem in STEMS {
+        let n = inventory.iter().filter(|r| r["provider"] == stem).count();
+        assert!(n >= 1, "{stem}: {inventory:?}");
+    }
+    let pages: Vec<&str> = err.lines().filter(|l| l.contains("(list: ")).collect();
+    assert_eq!(pages.len(), STEMS.len(), "{err}");
+    assert!(
+        pages
+            .iter()
+            .filter(|l| !l.contains("(list: 1 pages)"))
+            .count()
+            >= 3,
+        "{err}"
+    );
+    let reasons: Vec<String> = all["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["reasons"].as_array().unwrap().clone())
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    for kind in ["expired ", "marked invalid", "state "] {
+        assert!(
+            reasons.iter().any(|r| r.starts_with(kind)),
+            "{kind}: {reasons:?}"
+        );
+    }
 }
 
 #[test]

@@ -233,11 +233,7 @@ impl<I, E> fmt::Debug for Listing<'_, I, E> {
     }
 }
 
-impl<'a, I, E> Listing<'a, I, E>
-where
-    I: DeserializeOwned + Send + 'a,
-    E: Send + 'a,
-{
+impl<'a, I, E> Listing<'a, I, E> {
     /// A listing that starts with `first`: the operation's request as its
     /// builder made it and the function that sends a page request through
     /// the client's hooks, or the error the builder could not make the
@@ -314,7 +310,13 @@ where
     pub fn pages(&self) -> u32 {
         self.state.as_ref().map_or(0, |s| s.pages)
     }
+}
 
+impl<'a, I, E> Listing<'a, I, E>
+where
+    I: DeserializeOwned + Send + 'a,
+    E: Send + 'a,
+{
     /// The next item, `None` at the end.
     ///
     /// # Errors

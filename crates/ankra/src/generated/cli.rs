@@ -85,7 +85,10 @@ impl<T: CliConfig> Cli<T> {
         self.config.list_start::<types::CredentialListItem>();
         loop {
             match listing.try_next().await {
-                Ok(Some(item)) => self.config.list_item(&item),
+                Ok(Some(item)) => {
+                    self.config.list_item(&item);
+                    self.config.list_progress(listing.pages());
+                }
                 Ok(None) => {
                     self.config.list_end_success::<types::CredentialListItem>();
                     return Ok(());
@@ -163,6 +166,9 @@ pub trait CliConfig {
     ) -> credential_clients_runtime::paginate::Listing<'a, I, E> {
         listing
     }
+    /// Called after each listed item with the pages
+    /// requested so far (progress display).
+    fn list_progress(&self, _pages: u32) {}
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {

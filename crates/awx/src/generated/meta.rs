@@ -63,6 +63,8 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
 pub type ListCredentialsError = crate::types::Error;
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;
+/// The item type of the "list credentials" operation, [`Client::list_credentials`] (its builder's `stream()` yields these).
+pub type ListItem = crate::types::Credential;
 impl ClientHooks<rt::Runtime> for Client {
     async fn pre<E>(
         &self,

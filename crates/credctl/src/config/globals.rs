@@ -132,10 +132,11 @@ impl Globals {
             None => Format::Json,
             Some(r) => match r.value.as_str() {
                 "json" => Format::Json,
+                "ndjson" => Format::Ndjson,
                 "table" => Format::Table,
                 other => {
                     return Err(Failure::usage(format!(
-                        "invalid output format `{other}` from {}: use json or table",
+                        "invalid output format `{other}` from {}: use json, ndjson or table",
                         r.source
                     )));
                 }

@@ -36,7 +36,8 @@ pub fn example(stem: &str, status: &str) -> Value {
         .as_object()
         .unwrap()
         .values()
-        .find_map(|item| item.get("get"))
+        .filter_map(|item| item.get("get"))
+        .find(|op| op["operationId"] == "get_credential")
         .unwrap()
         .clone();
     let media = op["responses"][status]["content"]
