@@ -2,7 +2,7 @@
 //! wire (path, query, auth), JSON output with and without redaction, the
 //! normalized table, and the generated per-provider subcommands.
 
-mod support;
+use crate::support;
 
 use httpmock::MockServer;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! signatures), retries with backoff and Retry-After, timeouts, path safety
 //! and secret redaction.
 
-mod support;
+use crate::support;
 
 use std::num::NonZeroU64;
 use std::time::{Duration, Instant, SystemTime};
@@ -669,19 +669,24 @@ async fn retries_a_dropped_connection() {
 
 #[tokio::test]
 async fn retries_connection_refused_then_reports_it() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    // Bound, never listening: the port refuses connections and no other
+    // process can take it while the test runs (no race).
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let url = format!("http://{}", socket.local_addr().unwrap());
     let client = ankra::Client::builder()
         .base_url(url)
         .retry(fast_retries(3))
         .build()
         .unwrap();
     let err = get_ankra(&client).await.unwrap_err();
-    assert!(
-        matches!(err, ankra::Error::CommunicationError(_)),
-        "{err:?}"
-    );
+    // The attempts are shown in crates/runtime/tests/transport/retries.rs
+    // (`a_refused_connection_is_retried_until_the_server_is_up`).
+    match &err {
+        ankra::Error::CommunicationError(e) => assert!(e.is_connect(), "{e:?}"),
+        other => panic!("expected a refused connection, got {other:?}"),
+    }
+    drop(socket);
 }
 
 // --------------------------------------------------------------- timeouts
