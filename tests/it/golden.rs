@@ -295,6 +295,7 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
 /// The tests of `tests/it` that iterate every provider (each prints
 /// `covered <test>: <stems>`), run in the sixth-spec copy.
 const SUITES_OF_THE_TABLE: &[&str] = &[
+    "providers::the_provider_table_is_every_spec",
     "contract::every_provider_every_documented_status",
     "contract::a_custom_user_agent_replaces_the_default_for_every_provider",
     "hostile::truncated_json",

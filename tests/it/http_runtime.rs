@@ -187,10 +187,18 @@ async fn tines_default_server_is_the_tenant() {
         .unwrap();
     assert_eq!(client.base_url(), "https://brave-otter-1234.tines.com");
     for bad in ["evil.com/x", "a@b", "", "x y", "a:1"] {
-        assert!(
-            tines::Client::builder().tenant(bad).build().is_err(),
-            "{bad:?} accepted"
-        );
+        match tines::Client::builder().tenant(bad).build() {
+            Err(credential_clients::runtime::BuildError::InvalidServerVariable {
+                name,
+                value,
+                ..
+            }) => {
+                assert_eq!(name, "tenant", "{bad:?}");
+                assert_eq!(value, bad);
+            }
+            Err(other) => panic!("{bad:?}: not the tenant variable's error: {other}"),
+            Ok(c) => panic!("{bad:?} accepted: {}", c.base_url()),
+        }
     }
 }
 
@@ -570,10 +578,14 @@ async fn does_not_retry_client_errors() {
 #[tokio::test]
 async fn retries_can_be_turned_off() {
     let server = Server::always(Reply::status(503)).await;
-    get_ankra(&ankra(&server, RetryPolicy::disabled()))
+    let err = get_ankra(&ankra(&server, RetryPolicy::disabled()))
         .await
         .unwrap_err();
     assert_eq!(server.count(), 1);
+    match err {
+        ankra::Error::UnexpectedResponse(r) => assert_eq!(r.status(), 503),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -650,7 +662,11 @@ async fn backoff_waits_between_attempts() {
         .with_backoff(Duration::from_millis(200), Duration::from_millis(200));
     let server = Server::always(Reply::status(500)).await;
     let start = Instant::now();
-    get_ankra(&ankra(&server, policy)).await.unwrap_err();
+    let err = get_ankra(&ankra(&server, policy)).await.unwrap_err();
+    match err {
+        ankra::Error::UnexpectedResponse(r) => assert_eq!(r.status(), 500),
+        other => panic!("{other:?}"),
+    }
     // Full jitter: each wait is in [0, 200 ms]; never more than the ceiling.
     assert!(start.elapsed() < Duration::from_millis(1500));
     assert_eq!(server.count(), 3);
@@ -966,6 +982,13 @@ async fn build_errors_are_typed_and_clear() {
         .base_url("https://user:hunter2@x.example")
         .build()
         .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            credential_clients::runtime::BuildError::InvalidBaseUrl { .. }
+        ),
+        "{err}"
+    );
     assert!(!err.to_string().contains("hunter2"), "{err}");
     let err = ankra::Client::builder()
         .base_url("http://x")

@@ -653,3 +653,27 @@ impl Provider {
         }
     }
 }
+
+/// The table is the specs: one provider per file in `specs/`, in sorted
+/// order (a provider missing from `with_providers!` would be missing from
+/// every suite that iterates it).
+#[test]
+fn the_provider_table_is_every_spec() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+    let mut specs: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    specs.sort();
+    assert_eq!(stems(), specs);
+    for p in all() {
+        assert_eq!(p.api.provider, p.stem, "{p:?}");
+        // Every provider can be called by the suites: an example argument
+        // for each required CLI argument, and a route with an example path.
+        assert!(p.argv().len() > 1, "{p:?}");
+        assert!(!p.expected_path().contains('{'), "{p:?}");
+    }
+    covered("providers::the_provider_table_is_every_spec", &stems());
+}
