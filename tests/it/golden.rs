@@ -161,7 +161,12 @@ fn check_fails_and_names_the_crate_when_a_spec_changes() {
         .find(|d| d.path == "crates/tines/src/generated/client.rs")
         .expect("the tines client drifts");
     assert!(
-        client.diff.contains("+") && client.diff.contains("shared_team_handles"),
+        client.diff.lines().any(|l| l.starts_with('+')
+            && !l.starts_with("+++")
+            && l.contains("shared_team_handles"))
+            && client.diff.lines().any(|l| l.starts_with('-')
+                && !l.starts_with("---")
+                && l.contains("shared_team_slugs")),
         "{}",
         client.diff
     );

@@ -74,6 +74,15 @@ async fn ankra_sends_bearer_get_and_parses_the_example() {
         .await
         .unwrap();
     assert_eq!(cred.status(), 200);
+    // The body is the example (the contract suite checks every example).
+    let example = spec_example("ankra", "200");
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &example,
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "{example}"
+    );
     let r = server.last();
     assert_eq!(r.target, format!("/api/v1/org/credentials/{UUID}"));
     assert_common_headers(&r, "application/json");
@@ -97,7 +106,17 @@ async fn awx_uses_basic_auth_the_gateway_prefix_and_the_trailing_slash() {
         .send()
         .await
         .unwrap();
-    assert!(!cred.name.is_empty());
+    assert_eq!(
+        serde_json::to_value(&cred.name).unwrap(),
+        spec_example("awx", "200")["name"]
+    );
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &spec_example("awx", "200"),
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "the body is the example"
+    );
     let r = server.last();
     assert_eq!(r.target, "/api/controller/v2/credentials/42/");
     assert_common_headers(&r, "application/json");
@@ -146,7 +165,17 @@ async fn tines_sends_the_query_parameter_and_bearer_key() {
         .send()
         .await
         .unwrap();
-    assert!(!cred.name.is_empty());
+    assert_eq!(
+        serde_json::to_value(&cred.name).unwrap(),
+        spec_example("tines", "200")["name"]
+    );
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &spec_example("tines", "200"),
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "the body is the example"
+    );
     let r = server.last();
     assert_eq!(r.path(), "/api/v1/user_credentials/7");
     assert_eq!(r.query(), Some("include_references=true"));
@@ -186,7 +215,16 @@ async fn tines_default_server_is_the_tenant() {
         .build()
         .unwrap();
     assert_eq!(client.base_url(), "https://brave-otter-1234.tines.com");
-    for bad in ["evil.com/x", "a@b", "", "x y", "a:1"] {
+    // `a:1` passes the host check (`host:port` is a valid host value) and
+    // is refused when the URL it makes, `https://a:1.tines.com`, is parsed.
+    match tines::Client::builder().tenant("a:1").build() {
+        Err(credential_clients::runtime::BuildError::InvalidBaseUrl { reason, .. }) => {
+            assert!(reason.contains("port"), "{reason}")
+        }
+        Err(other) => panic!("a:1: {other}"),
+        Ok(c) => panic!("a:1 accepted: {}", c.base_url()),
+    }
+    for bad in ["evil.com/x", "a@b", "", "x y"] {
         match tines::Client::builder().tenant(bad).build() {
             Err(credential_clients::runtime::BuildError::InvalidServerVariable {
                 name,
@@ -218,7 +256,17 @@ async fn astra_accepts_its_vendor_media_types() {
         .send()
         .await
         .unwrap();
-    assert!(!cred.name.is_empty());
+    assert_eq!(
+        serde_json::to_value(&cred.name).unwrap(),
+        spec_example("netapp-astra", "200")["name"]
+    );
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &spec_example("netapp-astra", "200"),
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "the body is the example"
+    );
     let r = server.last();
     assert_eq!(
         r.target,
