@@ -50,7 +50,7 @@ pub struct Provider {
     pub stem: &'static str,
     /// The generated API description.
     pub api: &'static ApiDescription,
-    client: fn(ClientParts, Vec<String>) -> Box<dyn CredentialCall>,
+    client: fn(ClientParts, Vec<String>) -> Result<Box<dyn CredentialCall>, String>,
     arguments: fn() -> Vec<(String, bool)>,
     /// Decodes bytes as `types::Credential` and re-serializes them.
     pub decode_credential: fn(&[u8]) -> Result<Value, serde_json::Error>,
@@ -156,16 +156,19 @@ macro_rules! table {
                     }
                 }
 
-                pub fn client(parts: ClientParts, argv: Vec<String>) -> Box<dyn CredentialCall> {
+                pub fn client(
+                    parts: ClientParts,
+                    argv: Vec<String>,
+                ) -> Result<Box<dyn CredentialCall>, String> {
                     let matches = client::cli::Cli::<Capture>::get_command(command())
                         .try_get_matches_from(argv)
-                        .unwrap_or_else(|e| panic!("{}: {e}", $stem));
-                    Box::new(Built {
+                        .map_err(|e| e.to_string())?;
+                    Ok(Box::new(Built {
                         base_url: parts.base_url,
                         http: parts.http,
                         runtime: parts.runtime,
                         matches,
-                    })
+                    }))
                 }
 
                 pub fn decode_credential(bytes: &[u8]) -> Result<Value, serde_json::Error> {
@@ -515,6 +518,11 @@ impl Provider {
         format!("{}{path}", self.base_prefix())
     }
 
+    /// The request path with the base prefix, parameters as `{name}`.
+    pub fn expected_template(&self) -> String {
+        format!("{}{}", self.base_prefix(), self.route())
+    }
+
     /// The path prefix of the default server (AWX's `/api/v2`), which a
     /// base URL of a local server must carry too.
     pub fn base_prefix(&self) -> String {
@@ -573,7 +581,35 @@ impl Provider {
         let parts = config
             .build()
             .unwrap_or_else(|e| panic!("{}: {e}", self.stem));
-        (self.client)(parts, self.argv())
+        (self.client)(parts, self.argv()).unwrap_or_else(|e| panic!("{}: {e}", self.stem))
+    }
+
+    /// A client on built `parts`, calling with the example arguments but
+    /// `value` for the parameter `name`; `Err` when the parameter's type
+    /// cannot hold `value` (the generated CLI parses it first).
+    pub fn client_with_value(
+        &self,
+        parts: &ClientParts,
+        name: &str,
+        value: &str,
+    ) -> Result<Box<dyn CredentialCall>, String> {
+        let mut argv = self.argv();
+        let flag = (self.arguments)()
+            .into_iter()
+            .find(|(id, _)| loose(id) == loose(name))
+            .map(|(id, _)| format!("--{id}"))
+            .ok_or_else(|| format!("no argument for {name}"))?;
+        let at = argv
+            .iter()
+            .position(|a| *a == flag)
+            .expect("a required argument");
+        argv[at + 1] = value.to_string();
+        let parts = ClientParts {
+            base_url: parts.base_url.clone(),
+            http: parts.http.clone(),
+            runtime: parts.runtime.clone(),
+        };
+        (self.client)(parts, argv)
     }
 
     /// Checks the auth header(s) of a request the example call sent.
