@@ -38,11 +38,14 @@ macro_rules! providers {
     };
 }
 
+/// One provider's checks.
+pub type Check = fn(&[u8]);
+
 /// Every provider of the workspace, in the facade's order.
-pub static PROVIDERS: &[(&str, fn(&[u8]))] = credential_clients::with_providers!(providers);
+pub static PROVIDERS: &[(&str, Check)] = credential_clients::with_providers!(providers);
 
 /// The provider a selector byte picks: `PROVIDERS[byte % len]`.
-pub fn provider_of(selector: u8) -> (&'static str, fn(&[u8])) {
+pub fn provider_of(selector: u8) -> (&'static str, Check) {
     PROVIDERS[usize::from(selector) % PROVIDERS.len()]
 }
 

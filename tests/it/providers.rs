@@ -36,6 +36,9 @@ pub struct Called {
     pub shown: Vec<String>,
 }
 
+/// Builds a provider's client for an argument vector of its CLI command.
+type MakeClient = fn(ClientParts, Vec<String>) -> Result<Box<dyn CredentialCall>, String>;
+
 type CallFuture<'a> = Pin<Box<dyn Future<Output = Called> + Send + 'a>>;
 
 /// A built client of one provider, ready to call its credential operation.
@@ -50,7 +53,7 @@ pub struct Provider {
     pub stem: &'static str,
     /// The generated API description.
     pub api: &'static ApiDescription,
-    client: fn(ClientParts, Vec<String>) -> Result<Box<dyn CredentialCall>, String>,
+    client: MakeClient,
     arguments: fn() -> Vec<(String, bool)>,
     /// Decodes bytes as `types::Credential` and re-serializes them.
     pub decode_credential: fn(&[u8]) -> Result<Value, serde_json::Error>,
@@ -66,7 +69,10 @@ impl std::fmt::Debug for Provider {
 
 /// What the CLI hands back on success.
 #[derive(Default, Clone)]
-struct Capture(Arc<Mutex<Option<(ResponseValue<Value>, Vec<String>)>>>);
+struct Capture(Arc<Mutex<Option<Captured>>>);
+
+/// A success: the body as JSON, and how the typed value printed.
+type Captured = (ResponseValue<Value>, Vec<String>);
 
 /// `Error<E>` with its typed body as JSON, and how it printed.
 fn untyped<E>(e: Error<E>) -> Called
@@ -539,18 +545,16 @@ impl Provider {
 
     /// The auth the suites configure: the first scheme the spec offers.
     pub fn auth_kind(&self) -> AuthKind {
-        for scheme in self.api.auth {
-            match scheme {
-                AuthScheme::Bearer | AuthScheme::OAuth2 { .. } => return AuthKind::Bearer,
-                AuthScheme::Basic => return AuthKind::Basic,
-                AuthScheme::ApiKeyHeader { name, prefix } => {
-                    return AuthKind::ApiKey {
-                        header: name,
-                        prefix,
-                    };
-                }
-                AuthScheme::OciSignature => return AuthKind::Oci,
-            }
+        if let Some(scheme) = self.api.auth.first() {
+            return match scheme {
+                AuthScheme::Bearer | AuthScheme::OAuth2 { .. } => AuthKind::Bearer,
+                AuthScheme::Basic => AuthKind::Basic,
+                AuthScheme::ApiKeyHeader { name, prefix } => AuthKind::ApiKey {
+                    header: name,
+                    prefix,
+                },
+                AuthScheme::OciSignature => AuthKind::Oci,
+            };
         }
         panic!("{}: no auth scheme the suites know", self.stem)
     }
