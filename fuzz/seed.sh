@@ -3,11 +3,12 @@
 # examples in ../specs/*.yaml (nothing is committed: corpus/ and dict/ are
 # ignored). Needs python3 with PyYAML (`python3 -m pip install pyyaml`).
 #
-#   corpus/decode_<provider>/   every JSON example of the spec (200 and error
-#                               bodies), compact and pretty, plus a few
-#                               structural edge cases
-#   dict/decode_<provider>.dict every property name and enum value of the
-#                               spec, and JSON tokens (libFuzzer -dict=)
+#   corpus/decode/   every JSON example of every spec (200 and error bodies),
+#                    compact and pretty, plus a few structural edge cases,
+#                    each after its provider's selector byte (the spec's
+#                    index in sorted order, as in `with_providers!`)
+#   dict/decode.dict every property name and enum value of the specs, and
+#                    JSON tokens (libFuzzer -dict=)
 set -euo pipefail
 cd "$(dirname "$0")"
 python3 - <<'PY'
@@ -25,13 +26,8 @@ Loader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
-TARGETS = {
-    "ankra": "decode_ankra",
-    "awx": "decode_awx",
-    "tines": "decode_tines",
-    "netapp-astra": "decode_netapp_astra",
-    "oci-aidp": "decode_oci_aidp",
-}
+import glob
+STEMS = sorted(os.path.basename(p)[:-5] for p in glob.glob("../specs/*.yaml"))
 
 def resolve(doc, node):
     while isinstance(node, dict) and "$ref" in node:
@@ -75,27 +71,28 @@ JSON_TOKENS = ["{", "}", "[", "]", ":", ",", "\"", "null", "true", "false", "-0"
                "\\u0000", "\\ud800", "\"\\\"", "9223372036854775808", "0.1e-400"]
 
 os.makedirs("dict", exist_ok=True)
-for stem, target in TARGETS.items():
+out = "corpus/decode"
+os.makedirs(out, exist_ok=True)
+vocab = set()
+for selector, stem in enumerate(STEMS):
     with open(f"../specs/{stem}.yaml") as f:
         doc = yaml.load(f, Loader=Loader)
-    out = f"corpus/{target}"
-    os.makedirs(out, exist_ok=True)
     n = 0
     for name, value in examples(doc):
         for text in (json.dumps(value, separators=(",", ":"), ensure_ascii=False),
                      json.dumps(value, indent=2, ensure_ascii=False)):
-            data = text.encode()
+            data = bytes([selector]) + text.encode()
             digest = hashlib.sha1(data).hexdigest()[:12]
-            with open(f"{out}/{name}-{digest}.json", "wb") as f:
+            with open(f"{out}/{stem}-{name}-{digest}.json", "wb") as f:
                 f.write(data)
             n += 1
     for i, data in enumerate(EDGES):
-        with open(f"{out}/edge-{i}.json", "wb") as f:
-            f.write(data)
-    vocab = set()
+        with open(f"{out}/{stem}-edge-{i}.json", "wb") as f:
+            f.write(bytes([selector]) + data)
     words(doc.get("components", {}).get("schemas", {}), vocab)
-    with open(f"dict/{target}.dict", "w") as f:
-        for w in sorted(vocab) + JSON_TOKENS:
-            f.write(json.dumps(json.dumps(w) if w not in JSON_TOKENS else w) + "\n")
-    print(f"{target}: {n} example seeds + {len(EDGES)} edge cases, {len(vocab)} dictionary words")
+    print(f"{stem} (selector {selector}): {n} example seeds + {len(EDGES)} edge cases")
+with open("dict/decode.dict", "w") as f:
+    for w in sorted(vocab) + JSON_TOKENS:
+        f.write(json.dumps(json.dumps(w) if w not in JSON_TOKENS else w) + "\n")
+print(f"decode: {len(vocab)} dictionary words")
 PY

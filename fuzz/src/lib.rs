@@ -1,5 +1,8 @@
-//! The checks every fuzz target runs on its input, for one provider's
-//! credential type `T` and error body type `E`:
+//! The checks the fuzz target runs on its input. [`check_any`] picks the
+//! provider from the first byte ([`PROVIDERS`], every provider of the
+//! workspace by construction: the facade's `with_providers!`) and runs
+//! [`check`] on the rest, for that provider's credential type `T` and error
+//! body type `E`:
 //!
 //! 1. `serde_json::from_slice::<T>` and `::<E>` never panic; a value that
 //!    parses serializes, parses again, and serializes to the same JSON
@@ -20,6 +23,38 @@ use credential_clients::runtime::decode::{from_response, withheld};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+/// Every provider's checks: `(spec stem, check::<types::Credential,
+/// GetCredentialError>)`.
+macro_rules! providers {
+    ($($module:ident $stem:literal $lib:ident;)*) => {
+        &[$((
+            $stem,
+            check::<
+                credential_clients::$module::types::Credential,
+                credential_clients::$module::GetCredentialError,
+            > as fn(&[u8]),
+        )),*]
+    };
+}
+
+/// One provider's checks.
+pub type Check = fn(&[u8]);
+
+/// Every provider of the workspace, in the facade's order.
+pub static PROVIDERS: &[(&str, Check)] = credential_clients::with_providers!(providers);
+
+/// The provider a selector byte picks: `PROVIDERS[byte % len]`.
+pub fn provider_of(selector: u8) -> (&'static str, Check) {
+    PROVIDERS[usize::from(selector) % PROVIDERS.len()]
+}
+
+/// The fuzz target: the first byte picks the provider, the rest is the body.
+pub fn check_any(data: &[u8]) {
+    if let Some((selector, body)) = data.split_first() {
+        (provider_of(*selector).1)(body);
+    }
+}
 
 /// Run every check on `data`.
 pub fn check<T, E>(data: &[u8])

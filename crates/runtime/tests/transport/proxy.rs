@@ -34,5 +34,14 @@ fn an_invalid_proxy_url_is_refused_without_showing_it() {
         .proxy("::not a url with pw hunter2")
         .build()
         .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            credential_clients_runtime::BuildError::Tls(
+                credential_clients_runtime::TlsError::Proxy(_)
+            )
+        ),
+        "{err}"
+    );
     assert!(!err.to_string().contains("hunter2"), "{err}");
 }

@@ -66,13 +66,15 @@ async fn a_post_is_never_retried() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_until_the_server_is_up() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    // Bound but not listening: connections are refused, and the port stays
+    // ours (no race with other processes) until the same socket listens.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
     // The server comes up on the same port after the first attempts failed.
     let up = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(150)).await;
-        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+        let listener = socket.listen(16).unwrap();
         let (mut stream, _) = listener.accept().await.unwrap();
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let mut buf = [0u8; 4096];

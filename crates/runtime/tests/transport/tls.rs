@@ -144,7 +144,10 @@ async fn mutual_tls_needs_the_client_identity() {
         .root_certificate_pem(server_pki.ca_pem.clone())
         .build()
         .unwrap();
-    assert!(get(&anonymous, "a").await.is_err());
+    // The server refuses the handshake without a client certificate.
+    let err = get(&anonymous, "a").await.unwrap_err();
+    let text = chain(&err);
+    assert!(text.contains("CertificateRequired"), "{text}");
     assert_eq!(server.count(), 0);
 
     let identified = config(&https(&server))
@@ -171,7 +174,11 @@ async fn a_minimum_tls_version_is_enforced() {
         .min_tls_version(reqwest::tls::Version::TLS_1_3)
         .build()
         .unwrap();
-    assert!(get(&tls13_only, "a").await.is_err());
+    // The handshake fails: the server offers only TLS 1.2.
+    let err = get(&tls13_only, "a").await.unwrap_err();
+    let text = chain(&err);
+    assert!(err.is_connect(), "{text}");
+    assert!(text.contains("ProtocolVersion"), "{text}");
     assert_eq!(server.count(), 1);
 }
 
@@ -194,5 +201,14 @@ fn bad_pem_is_a_typed_build_error() {
         .client_identity_pem("junk", "-----BEGIN PRIVATE KEY-----\nsecretsecret\n")
         .build()
         .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            credential_clients_runtime::BuildError::Tls(
+                credential_clients_runtime::TlsError::Identity(_)
+            )
+        ),
+        "{err}"
+    );
     assert!(!err.to_string().contains("secretsecret"), "{err}");
 }

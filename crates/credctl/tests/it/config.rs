@@ -1,7 +1,7 @@
 //! Configuration precedence: flag > environment > config file, for
 //! connection settings, operation parameters and the output format.
 
-mod support;
+use crate::support;
 
 use httpmock::MockServer;
 use serde_json::Value;
@@ -70,11 +70,12 @@ fn base_url_and_output_precedence_with_the_default_config_file() {
     let dir = home.path().join(".config/credctl");
     std::fs::create_dir_all(&dir).unwrap();
     // The file points at a closed port; the environment fixes it.
+    let closed = closed_port();
     std::fs::write(
         dir.join("config.toml"),
         format!(
             "output = \"table\"\nretries = 0\n[tines]\nbase_url = \"http://127.0.0.1:{}\"\ntoken = \"file-key\"\n",
-            closed_port()
+            closed.port
         ),
     )
     .unwrap();

@@ -1,7 +1,7 @@
 //! Exit codes and messages: 401/403 (3), 404 (4), 429 (5), network (6),
 //! bad arguments and configuration (2), other server errors (1).
 
-mod support;
+use crate::support;
 
 use httpmock::MockServer;
 use serde_json::json;
@@ -149,7 +149,8 @@ fn rate_limited_after_the_clients_retries() {
 #[test]
 fn network_errors() {
     let home = tempfile::tempdir().unwrap();
-    let url = format!("http://127.0.0.1:{}", closed_port());
+    let closed = closed_port();
+    let url = format!("http://127.0.0.1:{}", closed.port);
     let output = credctl(home.path())
         .args(["get", "tines", "7", "--retries", "0", "--base-url", &url])
         .env("TINES_API_KEY", "k")
@@ -164,15 +165,16 @@ fn network_errors() {
     assert!(err.contains("TINES_BASE_URL"), "{err}");
 
     // AWX's server variables: --host and --base-path build the base URL
-    // (https on 127.0.0.1:443, where nothing of ours listens).
+    // (https on the closed port).
+    let host = format!("127.0.0.1:{}", closed.port);
     let output = credctl(home.path())
         .args(["get", "awx", "5", "--retries", "0", "--token", "t"])
-        .args(["--host", "127.0.0.1", "--base-path", "/api/controller/v2"])
+        .args(["--host", &host, "--base-path", "/api/controller/v2"])
         .output()
         .unwrap();
     assert_eq!(code(&output), 6, "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("awx at https://127.0.0.1/api/controller/v2"),
+        stderr(&output).contains(&format!("awx at https://{host}/api/controller/v2")),
         "{}",
         stderr(&output)
     );

@@ -2,7 +2,7 @@
 //! wire (path, query, auth), JSON output with and without redaction, the
 //! normalized table, and the generated per-provider subcommands.
 
-mod support;
+use crate::support;
 
 use httpmock::MockServer;
 use serde_json::Value;
@@ -146,15 +146,18 @@ fn generated_provider_subcommands() {
         let server = MockServer::start();
         let mock = case.mock(&server);
         // `credctl <stem> get-credential --<id-param> <id> ...`, as progenitor generates it.
-        let id_flag = match case.stem {
-            "awx" => "--id",
-            "oci-aidp" => "--credential-key",
-            _ => "--credential-id",
-        };
+        // The id is the route's last parameter (from the spec).
+        let spec = support::spec(case.stem);
+        let op = xtask::spec::credential_operation(&spec).expect("a credential operation");
+        let route = xtask::spec::credential_path(&spec, &op.pointer);
+        let last = xtask::spec::template_names(&route)
+            .pop()
+            .expect("a path parameter");
+        let id_flag = format!("--{}", xtask::spec::sanitize_snake(&last).replace('_', "-"));
         let mut cmd = credctl(home.path());
         cmd.arg(case.stem)
             .arg("get-credential")
-            .arg(id_flag)
+            .arg(&id_flag)
             .arg(&case.id)
             .args(&case.args)
             .arg("--base-url")
@@ -170,8 +173,26 @@ fn generated_provider_subcommands() {
             support::stderr(&output)
         );
         mock.assert();
-        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert!(json.is_object(), "{}", case.stem);
+        // The same output as `credctl get`: the whole body, with secrets
+        // redacted (and absent from everything printed).
+        let text = stdout(&output);
+        let printed: Value = serde_json::from_str(&text).unwrap();
+        let mut expected = case.body.clone();
+        for (pointer, real) in &case.secrets {
+            *expected
+                .pointer_mut(pointer)
+                .expect("the secret is in the body") = Value::from("<redacted>");
+            assert!(
+                !text.contains(real.as_str()),
+                "{}: secret leaked",
+                case.stem
+            );
+        }
+        assert!(
+            credential_clients::runtime::mock::same_json(&expected, &printed),
+            "{}: printed JSON differs from the body\n sent: {expected}\n printed: {printed}",
+            case.stem
+        );
     }
 }
 

@@ -8,15 +8,13 @@
 //! Items are built from each spec's own list example, renumbered per page,
 //! so the test follows the specs rather than a fixture of its own.
 
-mod support;
-
 use std::path::Path;
 use std::time::Duration;
 
 use credential_clients::runtime::paginate::PageError;
 use credential_clients::{RetryPolicy, ankra, awx, netapp_astra, oci_aidp, tines};
 use serde_json::{Value, json};
-use support::{Recorded, Reply, Server};
+use crate::support::{Recorded, Reply, Server};
 
 const TOKEN: &str = "listing-token-7f31c2";
 const ASTRA_ACCOUNT: &str = "6b9c2a5e-5a3c-4b0e-9d5e-2f1d8c7b6a54";

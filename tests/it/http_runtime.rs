@@ -3,7 +3,7 @@
 //! signatures), retries with backoff and Retry-After, timeouts, path safety
 //! and secret redaction.
 
-mod support;
+use crate::support;
 
 use std::num::NonZeroU64;
 use std::time::{Duration, Instant, SystemTime};
@@ -80,6 +80,15 @@ async fn ankra_sends_bearer_get_and_parses_the_example() {
         .await
         .unwrap();
     assert_eq!(cred.status(), 200);
+    // The body is the example (the contract suite checks every example).
+    let example = spec_example("ankra", "200");
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &example,
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "{example}"
+    );
     let r = server.last();
     assert_eq!(r.target, format!("/api/v1/org/credentials/{UUID}"));
     assert_common_headers(&r, "application/json");
@@ -103,7 +112,17 @@ async fn awx_uses_basic_auth_the_gateway_prefix_and_the_trailing_slash() {
         .send()
         .await
         .unwrap();
-    assert!(!cred.name.is_empty());
+    assert_eq!(
+        serde_json::to_value(&cred.name).unwrap(),
+        spec_example("awx", "200")["name"]
+    );
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &spec_example("awx", "200"),
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "the body is the example"
+    );
     let r = server.last();
     assert_eq!(r.target, "/api/controller/v2/credentials/42/");
     assert_common_headers(&r, "application/json");
@@ -152,7 +171,17 @@ async fn tines_sends_the_query_parameter_and_bearer_key() {
         .send()
         .await
         .unwrap();
-    assert!(!cred.name.is_empty());
+    assert_eq!(
+        serde_json::to_value(&cred.name).unwrap(),
+        spec_example("tines", "200")["name"]
+    );
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &spec_example("tines", "200"),
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "the body is the example"
+    );
     let r = server.last();
     assert_eq!(r.path(), "/api/v1/user_credentials/7");
     assert_eq!(r.query(), Some("include_references=true"));
@@ -192,11 +221,28 @@ async fn tines_default_server_is_the_tenant() {
         .build()
         .unwrap();
     assert_eq!(client.base_url(), "https://brave-otter-1234.tines.com");
-    for bad in ["evil.com/x", "a@b", "", "x y", "a:1"] {
-        assert!(
-            tines::Client::builder().tenant(bad).build().is_err(),
-            "{bad:?} accepted"
-        );
+    // `a:1` passes the host check (`host:port` is a valid host value) and
+    // is refused when the URL it makes, `https://a:1.tines.com`, is parsed.
+    match tines::Client::builder().tenant("a:1").build() {
+        Err(credential_clients::runtime::BuildError::InvalidBaseUrl { reason, .. }) => {
+            assert!(reason.contains("port"), "{reason}")
+        }
+        Err(other) => panic!("a:1: {other}"),
+        Ok(c) => panic!("a:1 accepted: {}", c.base_url()),
+    }
+    for bad in ["evil.com/x", "a@b", "", "x y"] {
+        match tines::Client::builder().tenant(bad).build() {
+            Err(credential_clients::runtime::BuildError::InvalidServerVariable {
+                name,
+                value,
+                ..
+            }) => {
+                assert_eq!(name, "tenant", "{bad:?}");
+                assert_eq!(value, bad);
+            }
+            Err(other) => panic!("{bad:?}: not the tenant variable's error: {other}"),
+            Ok(c) => panic!("{bad:?} accepted: {}", c.base_url()),
+        }
     }
 }
 
@@ -216,7 +262,17 @@ async fn astra_accepts_its_vendor_media_types() {
         .send()
         .await
         .unwrap();
-    assert!(!cred.name.is_empty());
+    assert_eq!(
+        serde_json::to_value(&cred.name).unwrap(),
+        spec_example("netapp-astra", "200")["name"]
+    );
+    assert!(
+        credential_clients::runtime::mock::same_json(
+            &spec_example("netapp-astra", "200"),
+            &serde_json::to_value(&*cred).unwrap()
+        ),
+        "the body is the example"
+    );
     let r = server.last();
     assert_eq!(
         r.target,
@@ -576,10 +632,14 @@ async fn does_not_retry_client_errors() {
 #[tokio::test]
 async fn retries_can_be_turned_off() {
     let server = Server::always(Reply::status(503)).await;
-    get_ankra(&ankra(&server, RetryPolicy::disabled()))
+    let err = get_ankra(&ankra(&server, RetryPolicy::disabled()))
         .await
         .unwrap_err();
     assert_eq!(server.count(), 1);
+    match err {
+        ankra::Error::UnexpectedResponse(r) => assert_eq!(r.status(), 503),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -656,7 +716,11 @@ async fn backoff_waits_between_attempts() {
         .with_backoff(Duration::from_millis(200), Duration::from_millis(200));
     let server = Server::always(Reply::status(500)).await;
     let start = Instant::now();
-    get_ankra(&ankra(&server, policy)).await.unwrap_err();
+    let err = get_ankra(&ankra(&server, policy)).await.unwrap_err();
+    match err {
+        ankra::Error::UnexpectedResponse(r) => assert_eq!(r.status(), 500),
+        other => panic!("{other:?}"),
+    }
     // Full jitter: each wait is in [0, 200 ms]; never more than the ceiling.
     assert!(start.elapsed() < Duration::from_millis(1500));
     assert_eq!(server.count(), 3);
@@ -675,19 +739,24 @@ async fn retries_a_dropped_connection() {
 
 #[tokio::test]
 async fn retries_connection_refused_then_reports_it() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    // Bound, never listening: the port refuses connections and no other
+    // process can take it while the test runs (no race).
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let url = format!("http://{}", socket.local_addr().unwrap());
     let client = ankra::Client::builder()
         .base_url(url)
         .retry(fast_retries(3))
         .build()
         .unwrap();
     let err = get_ankra(&client).await.unwrap_err();
-    assert!(
-        matches!(err, ankra::Error::CommunicationError(_)),
-        "{err:?}"
-    );
+    // The attempts are shown in crates/runtime/tests/transport/retries.rs
+    // (`a_refused_connection_is_retried_until_the_server_is_up`).
+    match &err {
+        ankra::Error::CommunicationError(e) => assert!(e.is_connect(), "{e:?}"),
+        other => panic!("expected a refused connection, got {other:?}"),
+    }
+    drop(socket);
 }
 
 // --------------------------------------------------------------- timeouts
@@ -830,6 +899,77 @@ async fn path_parameters_cannot_change_the_route() {
     assert_eq!(ADVERSARIAL_IDS.len(), 45);
 }
 
+/// Every path parameter of every provider (`with_providers!`) that can hold
+/// text, with every adversarial id (the others at their examples): the id is
+/// either refused before anything is sent (`InvalidRequest`), or arrives as
+/// exactly its own segment of the route, which keeps its shape.
+#[tokio::test]
+async fn no_path_parameter_of_any_provider_can_change_the_route() {
+    let mut tried = 0;
+    let mut seen = Vec::new();
+    for p in crate::providers::all() {
+        let server = Server::always(Reply::status(418)).await;
+        let parts = p.config(&server.url()).build().unwrap();
+        let template = p.expected_template();
+        let template: Vec<&str> = template.split('/').collect();
+        let examples = p.example_parameters();
+        for (name, location, _) in &examples {
+            if *location != "path" {
+                continue;
+            }
+            for id in ADVERSARIAL_IDS {
+                let Ok(client) = p.client_with_value(&parts, name, id) else {
+                    // The parameter's type (a number, a UUID) refuses the
+                    // text before any request exists.
+                    continue;
+                };
+                tried += 1;
+                let what = format!("{p:?} {name}={id:?}");
+                let before = (server.count(), server.connections());
+                match client.call().await.result {
+                    Err(credential_clients::ankra::Error::UnexpectedResponse(r)) => {
+                        assert_eq!(r.status(), 418, "{what}");
+                        assert_eq!(server.count(), before.0 + 1, "{what}");
+                        let r = server.last();
+                        let got: Vec<&str> = r.path().split('/').collect();
+                        assert_eq!(got.len(), template.len(), "{what}: {}", r.request_line);
+                        for (segment, want) in got.iter().zip(&template) {
+                            let decoded = percent_encoding::percent_decode_str(segment)
+                                .decode_utf8()
+                                .unwrap();
+                            let mut want = want.replace(&format!("{{{name}}}"), id);
+                            for (other, location, value) in &examples {
+                                if *location == "path" && other != name {
+                                    want = want.replace(&format!("{{{other}}}"), value);
+                                }
+                            }
+                            assert_eq!(decoded, want, "{what}: {}", r.request_line);
+                        }
+                    }
+                    Err(credential_clients::ankra::Error::InvalidRequest(_)) => {
+                        assert_eq!(
+                            (server.count(), server.connections()),
+                            before,
+                            "{what} was refused but something was sent"
+                        );
+                    }
+                    Err(other) => panic!("{what}: {other:?}"),
+                    Ok(_) => panic!("{what}: a 418 was accepted"),
+                }
+            }
+        }
+        seen.push(p.stem);
+    }
+    crate::providers::covered(
+        "http_runtime::no_path_parameter_of_any_provider_can_change_the_route",
+        &seen,
+    );
+    // OCI's two text keys (the platform id and the key) took nearly every
+    // id (the CLI refuses an empty value); Astra's ids are typed by their
+    // pattern and refuse them while parsing.
+    assert!(tried >= ADVERSARIAL_IDS.len() + 40, "{tried}");
+}
+
 #[tokio::test]
 async fn unsafe_ids_are_refused_with_a_clear_error() {
     let server = Server::always(Reply::status(200)).await;
@@ -967,6 +1107,13 @@ async fn build_errors_are_typed_and_clear() {
         .base_url("https://user:hunter2@x.example")
         .build()
         .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            credential_clients::runtime::BuildError::InvalidBaseUrl { .. }
+        ),
+        "{err}"
+    );
     assert!(!err.to_string().contains("hunter2"), "{err}");
     let err = ankra::Client::builder()
         .base_url("http://x")

@@ -18,15 +18,14 @@
 //! The standalone cargo-fuzz targets in `fuzz/` run the same checks for
 //! millions of executions.
 
-mod support;
+use crate::support;
 
 use std::fmt::Debug;
-use std::path::Path;
+
 use std::sync::{Arc, Mutex};
 
 use credential_clients::ankra::Error;
 use credential_clients::runtime::decode::{from_response, withheld};
-use credential_clients::{ankra, awx, netapp_astra, oci_aidp, tines};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde::Serialize;
@@ -43,15 +42,15 @@ const HTTP_CASES: u32 = 256;
 
 /// Every JSON example of the spec: 200 bodies and error bodies.
 fn seeds(stem: &str) -> (Vec<Value>, Vec<Value>) {
-    let rel = format!("specs/{stem}.yaml");
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel)).unwrap();
-    let doc = xtask::spec::parse_yaml(Path::new(&rel), &text).unwrap();
+    let p = crate::providers::all()
+        .iter()
+        .find(|p| p.stem == stem)
+        .unwrap();
+    let doc = p.spec();
+    let (op, _) = p.operation();
     let (mut ok, mut err) = (Vec::new(), Vec::new());
-    for item in doc["paths"].as_object().unwrap().values() {
-        if item["get"]["operationId"] != "get_credential" {
-            continue;
-        }
-        for (status, response) in item["get"]["responses"].as_object().unwrap() {
+    {
+        for (status, response) in op["responses"].as_object().unwrap() {
             let response = xtask::spec::resolve(&doc, response);
             let Some(content) = response.get("content").and_then(Value::as_object) else {
                 continue;
@@ -72,7 +71,10 @@ fn seeds(stem: &str) -> (Vec<Value>, Vec<Value>) {
             }
         }
     }
-    assert!(ok.len() >= 2 && !err.is_empty(), "{stem}: too few examples");
+    assert!(
+        !ok.is_empty() && !err.is_empty(),
+        "{stem}: too few examples"
+    );
     (ok, err)
 }
 
@@ -422,56 +424,45 @@ where
 
 // --------------------------------------------------------------- tests
 
-#[test]
-fn ankra_decoders_never_panic() {
-    fuzz_direct::<ankra::types::Credential, ankra::GetCredentialError>("ankra");
+/// `(stem, fuzz_direct, fuzz_runtime_decoder)` of every provider, with its
+/// `types::Credential` and `GetCredentialError` (`with_providers!`).
+macro_rules! targets {
+    ($($module:ident $stem:literal $lib:ident;)*) => {
+        vec![$((
+            $stem,
+            fuzz_direct::<
+                credential_clients::$module::types::Credential,
+                credential_clients::$module::GetCredentialError,
+            > as fn(&str),
+            fuzz_runtime_decoder::<
+                credential_clients::$module::types::Credential,
+                credential_clients::$module::GetCredentialError,
+            > as fn(&str),
+        )),*]
+    };
 }
 
 #[test]
-fn awx_decoders_never_panic() {
-    fuzz_direct::<awx::types::Credential, awx::GetCredentialError>("awx");
+fn every_provider_decoders_never_panic() {
+    let mut seen = Vec::new();
+    for (stem, direct, _) in credential_clients::with_providers!(targets) {
+        seen.push(stem);
+        direct(stem);
+    }
+    crate::providers::covered("fuzz_decode::every_provider_decoders_never_panic", &seen);
+    assert_eq!(seen, crate::providers::stems());
 }
 
 #[test]
-fn tines_decoders_never_panic() {
-    fuzz_direct::<tines::types::Credential, tines::GetCredentialError>("tines");
-}
-
-#[test]
-fn netapp_astra_decoders_never_panic() {
-    fuzz_direct::<netapp_astra::types::Credential, netapp_astra::GetCredentialError>(
-        "netapp-astra",
+fn every_provider_runtime_decoder_over_http() {
+    let mut seen = Vec::new();
+    for (stem, _, over_http) in credential_clients::with_providers!(targets) {
+        seen.push(stem);
+        over_http(stem);
+    }
+    crate::providers::covered(
+        "fuzz_decode::every_provider_runtime_decoder_over_http",
+        &seen,
     );
-}
-
-#[test]
-fn oci_aidp_decoders_never_panic() {
-    fuzz_direct::<oci_aidp::types::Credential, oci_aidp::GetCredentialError>("oci-aidp");
-}
-
-#[test]
-fn ankra_runtime_decoder_over_http() {
-    fuzz_runtime_decoder::<ankra::types::Credential, ankra::GetCredentialError>("ankra");
-}
-
-#[test]
-fn awx_runtime_decoder_over_http() {
-    fuzz_runtime_decoder::<awx::types::Credential, awx::GetCredentialError>("awx");
-}
-
-#[test]
-fn tines_runtime_decoder_over_http() {
-    fuzz_runtime_decoder::<tines::types::Credential, tines::GetCredentialError>("tines");
-}
-
-#[test]
-fn netapp_astra_runtime_decoder_over_http() {
-    fuzz_runtime_decoder::<netapp_astra::types::Credential, netapp_astra::GetCredentialError>(
-        "netapp-astra",
-    );
-}
-
-#[test]
-fn oci_aidp_runtime_decoder_over_http() {
-    fuzz_runtime_decoder::<oci_aidp::types::Credential, oci_aidp::GetCredentialError>("oci-aidp");
+    assert_eq!(seen, crate::providers::stems());
 }

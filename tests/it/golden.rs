@@ -111,6 +111,8 @@ fn copy_workspace(name: &str) -> PathBuf {
         "src",
         "xtask",
         "tests",
+        // The fuzz target's checks, compiled into tests/it (fuzz_target.rs).
+        "fuzz/src",
     ] {
         copy(&src.join(entry), &dest.join(entry));
     }
@@ -159,7 +161,12 @@ fn check_fails_and_names_the_crate_when_a_spec_changes() {
         .find(|d| d.path == "crates/tines/src/generated/client.rs")
         .expect("the tines client drifts");
     assert!(
-        client.diff.contains("+") && client.diff.contains("shared_team_handles"),
+        client.diff.lines().any(|l| l.starts_with('+')
+            && !l.starts_with("+++")
+            && l.contains("shared_team_handles"))
+            && client.diff.lines().any(|l| l.starts_with('-')
+                && !l.starts_with("---")
+                && l.contains("shared_team_slugs")),
         "{}",
         client.diff
     );
@@ -214,51 +221,120 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
         "{written:?}"
     );
 
-    // The facade with only the new provider compiles, and a use of it runs
-    // over HTTP: the spec's request-id header is sent (the same id on every
+    // The facade with the new provider compiles, and a use of it runs over
+    // HTTP: the spec's request-id header is sent (the same id on every
     // attempt) and its vendor retry rule (409 with body code `Busy`) is
-    // applied, with no Rust written for either.
-    std::fs::write(
-        tmp.join("tests/sixth_provider_compiles.rs"),
-        SIXTH_PROVIDER_TEST,
-    )
-    .unwrap();
-    // The outer target directory: `cargo test` releases its lock while tests
-    // run, and the dependencies are already built, so only the copied
-    // workspace's own crates are compiled here.
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is <target>/tmp")
-        .to_path_buf();
+    // applied, with no Rust written for either. In the same build, the
+    // suites that iterate the provider table run, and each must report the
+    // new provider: contract, hostile, fuzz decoding, the fuzz target's
+    // table, example round trips, mocks; then credctl's.
+    std::fs::write(tmp.join("tests/it/sixth_provider.rs"), SIXTH_PROVIDER_TEST).unwrap();
+    // Only the modules run here are compiled in the copy.
+    std::fs::write(tmp.join("tests/it/main.rs"), SIXTH_SPEC_MODULES).unwrap();
+    // The vendor test's target directory (shared: the second build reuses
+    // its dependencies). Not the outer one: a copy's crates have the same
+    // names and paths relative to their workspace, so they would overwrite
+    // the outer run's libraries that its doctests link against.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vendor-target");
+    // One cargo run for both packages' test binaries (`it` each): the
+    // filters of one match no test of the other.
+    let mut args = vec![
+        "test",
+        "--offline",
+        "-p",
+        "credential-clients",
+        "-p",
+        "credctl",
+        "--all-features",
+        "--test",
+        "it",
+        "--",
+        "--nocapture",
+        "--test-threads=2",
+        "sixth_provider::",
+    ];
+    args.extend(SUITES_OF_THE_TABLE);
+    args.extend(CREDCTL_SUITES_OF_THE_TABLE);
     let out = Command::new(env!("CARGO"))
         .current_dir(&tmp)
         .env("CARGO_TARGET_DIR", &target)
-        .args([
-            "test",
-            "--offline",
-            "--quiet",
-            "-p",
-            "credential-clients",
-            "--no-default-features",
-            "--features",
-            "acme-vault",
-            "--test",
-            "sixth_provider_compiles",
-        ])
+        .args(&args)
         .output_within(SUBPROCESS_TIMEOUT);
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "the new crate does not work:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
+        "the new crate does not work:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("1 passed"),
-        "the sixth provider's test did not run:\n{}",
-        String::from_utf8_lossy(&out.stdout)
+        stdout.contains("sixth_provider::the_spec_quirks_apply_with_no_rust_written ... ok"),
+        "the sixth provider's test did not run:\n{stdout}"
     );
+    for suite in SUITES_OF_THE_TABLE {
+        assert_covers(&stdout, suite, suite, "acme-vault");
+    }
+    for test in CREDCTL_SUITES_OF_THE_TABLE {
+        assert_covers(&stdout, &format!("credctl::{test}"), test, "acme-vault");
+    }
     // And the regenerated workspace is clean.
     assert_eq!(xtask::check(&tmp, &outputs).unwrap(), vec![]);
+}
+
+/// The tests of `tests/it` that iterate every provider (each prints
+/// `covered <test>: <stems>`), run in the sixth-spec copy.
+const SUITES_OF_THE_TABLE: &[&str] = &[
+    "providers::the_provider_table_is_every_spec",
+    "contract::every_provider_every_documented_status",
+    "contract::a_custom_user_agent_replaces_the_default_for_every_provider",
+    "hostile::truncated_json",
+    "hostile::json_of_the_wrong_shape",
+    "hostile::an_array_as_an_error_body",
+    "hostile::invalid_utf8_in_a_typed_string_is_refused",
+    "hostile::the_connection_closes_mid_body",
+    "hostile::garbage_instead_of_an_http_response",
+    "fuzz_decode::every_provider_decoders_never_panic",
+    "fuzz_decode::every_provider_runtime_decoder_over_http",
+    "fuzz_target::the_fuzz_target_covers_every_provider",
+    "spec_examples::every_provider_examples_round_trip",
+    "mocks::every_provider_round_trips_its_credential_example",
+];
+
+/// `tests/it/main.rs` of the sixth-spec copy: the modules of
+/// [`SUITES_OF_THE_TABLE`] and the sixth provider's own test.
+const SIXTH_SPEC_MODULES: &str = "#![allow(dead_code)]
+mod contract;
+mod fuzz_decode;
+mod fuzz_target;
+mod hostile;
+mod mocks;
+mod providers;
+mod sixth_provider;
+mod spec_examples;
+mod support;
+";
+
+/// credctl's tests that iterate every provider.
+const CREDCTL_SUITES_OF_THE_TABLE: &[&str] = &[
+    "schema_demo::schema_lists_the_specs_credential_properties",
+    "schema_demo::demo_prints_every_provider_from_local_mocks",
+];
+
+/// `stdout` has the line `covered <suite>: ...` naming `stem`, and `test`
+/// passed.
+fn assert_covers(stdout: &str, suite: &str, test: &str, stem: &str) {
+    let prefix = format!("covered {suite}: ");
+    let line = stdout
+        .lines()
+        .find_map(|l| l.find(&prefix).map(|i| &l[i + prefix.len()..]))
+        .unwrap_or_else(|| panic!("{suite} did not run:\n{stdout}"));
+    assert!(
+        line.split(", ").any(|s| s == stem),
+        "{suite} did not cover {stem}: {line}"
+    );
+    assert!(
+        stdout.contains(&format!("{test} ... ok")),
+        "{test} did not pass:\n{stdout}"
+    );
 }
 
 /// Real vendors' published OpenAPI documents (tests/fixtures/vendor-specs,
@@ -282,6 +358,9 @@ fn real_vendor_specs_become_working_clients() {
     assert!(stems.len() >= 8, "{stems:?}");
     let outputs = xtask::generate(&tmp).unwrap_or_else(|e| panic!("{e}"));
     xtask::write(&tmp, &outputs).unwrap();
+    // Only the round-trip module of the integration binary: the other
+    // suites are for our specs and the sixth (see above).
+    std::fs::write(tmp.join("tests/it/main.rs"), "mod mocks;\n").unwrap();
     // A target directory of its own: test builds of a second
     // `credential-clients` in the outer one would clobber the libraries
     // the outer run's doctests link against.
@@ -297,8 +376,8 @@ fn real_vendor_specs_become_working_clients() {
             "credential-clients",
             "--all-features",
             "--test",
-            "mocks",
-            "every_provider_round_trips_its_credential_example",
+            "it",
+            "mocks::every_provider_round_trips_its_credential_example",
             "--",
             "--nocapture",
         ])

@@ -3,7 +3,7 @@
 //! response-size cap, `-v` tracing on stderr, request ids in errors, and a
 //! quiet exit when stdout is closed (`credctl get ... | head -1`).
 
-mod support;
+use crate::support;
 
 use std::io::Read as _;
 use std::process::Stdio;

@@ -1,21 +1,22 @@
-//! Every example in every spec deserializes into the generated type and
-//! re-serializes to the same JSON value; secrets in them never show in
-//! `Debug`.
+//! Every example of every provider's credential operation (and of the
+//! credential and error component schemas) deserializes into the generated
+//! type and re-serializes to the same JSON value; secrets in them never
+//! show in `Debug`. The providers come from the facade's `with_providers!`.
 //!
 //! "The same value" means: equal after dropping `null` members (an optional
 //! field sent as `null` and one left out are both `None`), with date-times
 //! compared as instants (`.000000Z` and `Z` are the same time). Examples named
-//! `forward_compat_*` carry fields the spec does not know; for them every
-//! re-serialized member must equal the original (unknown members may be
-//! dropped, nothing may change), and unknown enum values must survive.
+//! `forward_compat_*` carry fields and enum values the spec does not know;
+//! they must survive too (no data lost).
 //! Optional empty lists and maps may be left out when re-serialized.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::providers::{self, Provider};
 
 #[derive(Debug)]
 struct Example {
@@ -24,15 +25,9 @@ struct Example {
     value: Value,
 }
 
-fn load(stem: &str) -> Value {
-    let rel = format!("specs/{stem}.yaml");
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel)).unwrap();
-    xtask::spec::parse_yaml(Path::new(&rel), &text).unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// Examples of JSON bodies of every response, and of the component schemas
 /// used as the credential and error bodies.
-fn examples(doc: &Value, error_schema: &str) -> Vec<Example> {
+fn examples(doc: &Value, error_schemas: &[String]) -> Vec<Example> {
     let mut out = Vec::new();
     let paths = doc["paths"].as_object().unwrap();
     for (path, item) in paths {
@@ -77,7 +72,9 @@ fn examples(doc: &Value, error_schema: &str) -> Vec<Example> {
             }
         }
     }
-    for (schema, is_error) in [("Credential", false), (error_schema, true)] {
+    let schemas = std::iter::once(("Credential", false))
+        .chain(error_schemas.iter().map(|s| (s.as_str(), true)));
+    for (schema, is_error) in schemas {
         if let Some(v) = doc.pointer(&format!("/components/schemas/{schema}/example")) {
             out.push(Example {
                 pointer: format!("/components/schemas/{schema}/example"),
@@ -205,8 +202,9 @@ fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(
     let parsed: T = serde_json::from_value(ex.value.clone())
         .map_err(|e| format!("{stem} {}: does not parse: {e}", ex.pointer))?;
     let back = serde_json::to_value(&parsed).unwrap();
-    let subset = ex.pointer.contains("forward_compat_");
-    equivalent(&drop_nulls(&back), &drop_nulls(&ex.value), subset, "")
+    // Exact for every example, forward-compat ones included: unknown
+    // members and enum values are kept (no data lost).
+    equivalent(&drop_nulls(&back), &drop_nulls(&ex.value), false, "")
         .map_err(|e| format!("{stem} {}: round trip differs at {e}", ex.pointer))?;
     let debug = format!("{parsed:?}");
     let mut secret_values = Vec::new();
@@ -222,19 +220,46 @@ fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(
     Ok(())
 }
 
-fn check<C, E>(stem: &str, error_schema: &str, min_examples: usize)
+/// The component schemas the credential operation's error responses use.
+fn error_schemas(doc: &Value, op: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for (status, response) in op["responses"].as_object().into_iter().flatten() {
+        if status.starts_with('2') {
+            continue;
+        }
+        let response = xtask::spec::resolve(doc, response);
+        for (_, media) in response["content"].as_object().into_iter().flatten() {
+            if let Some(name) = media["schema"]["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                && !out.iter().any(|n| n == name)
+            {
+                out.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn check<C, E>(p: &Provider) -> Result<usize, String>
 where
     C: DeserializeOwned + Serialize + std::fmt::Debug,
     E: DeserializeOwned + Serialize + std::fmt::Debug,
 {
-    let doc = load(stem);
+    let stem = p.stem;
+    let mut doc = p.spec();
     let secrets = secret_properties(&doc);
-    let all = examples(&doc, error_schema);
-    assert!(
-        all.len() >= min_examples,
-        "{stem}: only {} examples: {all:#?}",
-        all.len()
-    );
+    // Only the credential operation's examples: its bodies are the types
+    // checked here.
+    let (op, _) = p.operation();
+    let route = p.route();
+    let errors = error_schemas(&doc, &op);
+    let paths = doc["paths"].as_object_mut().unwrap();
+    paths.retain(|path, _| path == route);
+    let all = examples(&doc, &errors);
+    if !all.iter().any(|e| !e.is_error) {
+        return Err(format!("{stem}: no example of the credential body"));
+    }
     let failures: Vec<String> = all
         .iter()
         .filter_map(|ex| {
@@ -245,49 +270,48 @@ where
             }
         })
         .collect();
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    if failures.is_empty() {
+        Ok(all.len())
+    } else {
+        Err(failures.join("\n"))
+    }
 }
 
-#[test]
-fn ankra_examples_round_trip() {
-    use credential_clients::ankra as p;
-    check::<p::types::Credential, p::GetCredentialError>("ankra", "ErrorDetail", 5);
+/// `check::<types::Credential, GetCredentialError>` of every provider.
+macro_rules! checks {
+    ($($module:ident $stem:literal $lib:ident;)*) => {
+        vec![$((
+            $stem,
+            check::<
+                credential_clients::$module::types::Credential,
+                credential_clients::$module::GetCredentialError,
+            > as fn(&Provider) -> Result<usize, String>,
+        )),*]
+    };
 }
 
+/// Every provider's examples, by construction (`with_providers!`).
 #[test]
-fn awx_examples_round_trip() {
-    use credential_clients::awx as p;
-    check::<p::types::Credential, p::GetCredentialError>("awx", "Error", 5);
-}
-
-#[test]
-fn tines_examples_round_trip() {
-    use credential_clients::tines as p;
-    check::<p::types::Credential, p::GetCredentialError>("tines", "ErrorResponse", 5);
-}
-
-#[test]
-fn netapp_astra_examples_round_trip() {
-    use credential_clients::netapp_astra as p;
-    check::<p::types::Credential, p::GetCredentialError>("netapp-astra", "ProblemDetails", 5);
-}
-
-#[test]
-fn oci_aidp_examples_round_trip() {
-    use credential_clients::oci_aidp as p;
-    check::<p::types::Credential, p::GetCredentialError>("oci-aidp", "Error", 5);
-}
-
-#[test]
-fn unknown_enum_values_survive_in_forward_compat_examples() {
-    // Every spec has a forward-compat example with a value its enums do not
-    // list; re-serializing keeps it.
-    for stem in ["ankra", "tines", "netapp-astra", "oci-aidp"] {
-        let doc = load(stem);
-        let found = examples(&doc, "-")
-            .into_iter()
+fn every_provider_examples_round_trip() {
+    let mut failures = Vec::new();
+    let mut seen = Vec::new();
+    let mut forward_compat = 0;
+    for (stem, check) in credential_clients::with_providers!(checks) {
+        let p = providers::all().iter().find(|p| p.stem == stem).unwrap();
+        seen.push(stem);
+        match check(p) {
+            Ok(n) => assert!(n >= 1, "{stem}"),
+            Err(e) => failures.push(e),
+        }
+        forward_compat += examples(&p.spec(), &[])
+            .iter()
             .filter(|e| e.pointer.contains("forward_compat_"))
             .count();
-        assert!(found > 0, "{stem} has no forward_compat_ example");
     }
+    providers::covered("spec_examples::every_provider_examples_round_trip", &seen);
+    assert_eq!(seen, providers::stems());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The forward-compat examples (unknown members and enum values) are
+    // among those that round-tripped exactly.
+    assert!(forward_compat >= 5, "{forward_compat}");
 }
