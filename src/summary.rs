@@ -580,4 +580,90 @@ mod tests {
             Some("WEBHOOK_SIGNING")
         );
     }
+
+    #[cfg(feature = "ankra")]
+    #[test]
+    fn ankra_list_items_carry_validity_state_and_owner() {
+        let item: crate::ankra::types::CredentialListItem =
+            serde_json::from_value(serde_json::json!({
+                "id": "9e4c2a71-5f3d-4b8e-a0c6-1d7f3b9e5a24",
+                "name": "acme-platform-github",
+                "provider": "github",
+                "organisation_id": "0e9a7c31-4d2b-4f6e-8a15-93c2b7d1f048",
+                "available": true,
+                "state": "suspended",
+                "health": {"state": "failing", "consecutive_failures": 6},
+                "updated_at": "2026-11-27T03:15:09Z"
+            }))
+            .unwrap();
+        let s = CredentialSummary::from(&item);
+        assert_eq!(s.valid, Some(false), "a failing health check is not valid");
+        assert_eq!(s.state.as_deref(), Some("suspended"));
+        assert_eq!(
+            s.owner.as_deref(),
+            Some("0e9a7c31-4d2b-4f6e-8a15-93c2b7d1f048")
+        );
+        assert_eq!(s.kind.as_deref(), Some("github"));
+        assert_eq!(s.updated.as_deref(), Some("2026-11-27T03:15:09Z"));
+
+        let mut healthy = item.clone();
+        healthy.health = None;
+        assert_eq!(CredentialSummary::from(&healthy).valid, Some(true));
+        healthy.available = None;
+        assert_eq!(CredentialSummary::from(&healthy).valid, None);
+    }
+
+    #[cfg(feature = "oci-aidp")]
+    #[test]
+    fn oci_list_items_carry_the_lifecycle_state() {
+        let item: crate::oci_aidp::types::CredentialSummary =
+            serde_json::from_value(serde_json::json!({
+                "key": "6e2b9d40-7a1f-4c35-9b8e-0d4f2a6c8e13",
+                "displayName": "scheduler_run_as",
+                "credentialType": "SERVICE_ACCOUNT",
+                "lifeCycleState": "UPDATING",
+                "createdBy": "ocid1.user.oc1..aaaa",
+                "timeUpdated": "2026-11-29T22:10:51.540Z"
+            }))
+            .unwrap();
+        let s = CredentialSummary::from(&item);
+        assert_eq!(
+            (s.id.as_str(), s.name.as_str()),
+            ("6e2b9d40-7a1f-4c35-9b8e-0d4f2a6c8e13", "scheduler_run_as")
+        );
+        assert_eq!(s.kind.as_deref(), Some("SERVICE_ACCOUNT"));
+        assert_eq!(s.state.as_deref(), Some("UPDATING"));
+        assert_eq!(s.owner.as_deref(), Some("ocid1.user.oc1..aaaa"));
+        let unknown: crate::oci_aidp::types::CredentialSummary =
+            serde_json::from_value(serde_json::json!({
+                "key": "k", "displayName": "d", "lifeCycleState": "HIBERNATING"
+            }))
+            .unwrap();
+        assert_eq!(
+            CredentialSummary::from(&unknown).state.as_deref(),
+            Some("HIBERNATING")
+        );
+    }
+
+    #[cfg(feature = "netapp-astra")]
+    #[test]
+    fn astra_validity_is_read_from_its_string() {
+        let mut c: serde_json::Value = serde_json::json!({
+            "type": "application/astra-credential", "version": "1.1",
+            "id": "i", "name": "n", "valid": "false",
+            "metadata": {"labels": [], "createdBy": "5e8d2b71"}
+        });
+        let parse = |v: &serde_json::Value| {
+            CredentialSummary::from(
+                &serde_json::from_value::<crate::netapp_astra::types::Credential>(v.clone())
+                    .unwrap(),
+            )
+        };
+        assert_eq!(parse(&c).valid, Some(false));
+        assert_eq!(parse(&c).owner.as_deref(), Some("5e8d2b71"));
+        c["valid"] = "true".into();
+        assert_eq!(parse(&c).valid, Some(true));
+        c.as_object_mut().unwrap().remove("valid");
+        assert_eq!(parse(&c).valid, None);
+    }
 }

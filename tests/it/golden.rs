@@ -463,6 +463,55 @@ async fn the_spec_quirks_apply_with_no_rust_written() {
     );
     assert_eq!(ids[0].len(), 32);
 }
+
+/// The sixth spec's list operation pages by a cursor in the body: its
+/// generated `stream()` follows it with no Rust written.
+#[tokio::test]
+async fn the_spec_pagination_applies_with_no_rust_written() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let mut heads = Vec::new();
+        for (i, stream) in listener.incoming().take(2).enumerate() {
+            let mut stream = stream.unwrap();
+            let mut buf = [0u8; 8192];
+            let n = stream.read(&mut buf).unwrap();
+            heads.push(String::from_utf8_lossy(&buf[..n]).to_string());
+            let body = if i == 0 {
+                r#"{"data":[{"name":"a"},{"name":"b"}],"page":{"next_cursor":"c2"}}"#
+            } else {
+                r#"{"data":[{"name":"c"}],"page":{"next_cursor":null}}"#
+            };
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .unwrap();
+        }
+        heads
+    });
+    let client = credential_clients::acme_vault::Client::builder()
+        .base_url(url)
+        .bearer_token("t")
+        .build()
+        .unwrap();
+    assert_eq!(credential_clients::acme_vault::API.list_operation, Some("list_credentials"));
+    let names: Vec<String> = client
+        .list_credentials()
+        .stream()
+        .page_size(2)
+        .collect_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    let heads = server.join().unwrap();
+    assert!(heads[0].starts_with("GET /v2/credentials?size=2 "), "{}", heads[0]);
+    assert!(heads[1].starts_with("GET /v2/credentials?size=2&cursor=c2 "), "{}", heads[1]);
+}
 "##;
 
 /// The README's test command is `cargo test --workspace --all-features`:

@@ -11,10 +11,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::{Recorded, Reply, Server};
 use credential_clients::runtime::paginate::PageError;
 use credential_clients::{RetryPolicy, ankra, awx, netapp_astra, oci_aidp, tines};
 use serde_json::{Value, json};
-use crate::support::{Recorded, Reply, Server};
 
 const TOKEN: &str = "listing-token-7f31c2";
 const ASTRA_ACCOUNT: &str = "6b9c2a5e-5a3c-4b0e-9d5e-2f1d8c7b6a54";

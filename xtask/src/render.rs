@@ -127,7 +127,15 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     let list_item = crate::paginate::list_operation(file, &paginated)?
         .and_then(|p| streams.iter().find(|s| s.op_id == p.op_id))
         .map(|s| s.item.clone());
-    let meta_tokens = meta_tokens(spec, &original, &normalized, &facts, list_item)?;
+    let has_credential_type = crate::paginate::defines_type(&parsed, "Credential");
+    let meta_tokens = meta_tokens(
+        spec,
+        &original,
+        &normalized,
+        &facts,
+        list_item,
+        has_credential_type,
+    )?;
     let meta_file: syn::File = syn::parse2(meta_tokens).map_err(|e| {
         SpecError::new(
             file,
@@ -494,6 +502,7 @@ fn meta_tokens(
     normalized: &OpenAPI,
     facts: &Facts,
     list_item: Option<syn::Type>,
+    has_credential_type: bool,
 ) -> Result<TokenStream, SpecError> {
     let file = spec.path.as_path();
     let provider = spec.stem.as_str();
@@ -600,10 +609,15 @@ fn meta_tokens(
             ));
             quote! { #doc pub type ListItem = crate::#ty; }
         }
-        _ => quote! {
+        _ if has_credential_type => quote! {
             /// The spec has no "list credentials" operation; tools that list
             /// fall back to the credential type.
             pub type ListItem = crate::types::Credential;
+        },
+        _ => quote! {
+            /// The spec has no "list credentials" operation (and no
+            /// `Credential` type); tools that list fall back to JSON.
+            pub type ListItem = ::serde_json::Value;
         },
     };
     let mut op_items = Vec::new();

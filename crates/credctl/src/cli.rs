@@ -372,18 +372,20 @@ fn adapt_operation(provider: &Provider, cmd: Command, file: &FileConfig) -> Comm
     })
 }
 
-/// The config-file keys of operation parameters (see `adapt_operation`).
+/// The config-file keys of operation parameters (see `adapt_operation`),
+/// each once (several operations share a parameter).
 pub fn parameter_keys(provider: &Provider) -> Vec<String> {
     let id = id_arg(provider).unwrap_or_default();
-    (provider.commands)()
-        .iter()
-        .flat_map(|(_, cmd)| {
-            cmd.get_arguments()
-                .filter(|a| a.is_required_set() && a.get_id().as_str() != id)
-                .map(|a| snake(a.get_id().as_str()))
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    let mut keys: Vec<String> = Vec::new();
+    for (_, cmd) in (provider.commands)() {
+        for a in cmd.get_arguments() {
+            let key = snake(a.get_id().as_str());
+            if a.is_required_set() && a.get_id().as_str() != id && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
 }
 
 /// Every config-file key of every provider section.

@@ -204,7 +204,7 @@ pub async fn inventory(
         .flatten()
         .cloned()
         .collect();
-    print_rows(globals.format, &rows, |s| summary_json(s), summary_table)?;
+    print_rows(globals.format, &rows, summary_json, summary_table)?;
     match report_failures(&listed) {
         Some(f) => Err(Failure::new(
             f.code,

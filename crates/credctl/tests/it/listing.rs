@@ -3,9 +3,9 @@
 //! line, `--limit` stops early, a failing provider is reported while the
 //! others still print, and the audit's findings set exit code 7.
 
+use crate::support::{self, credctl, stderr, stdout};
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
-use crate::support::{self, credctl, stderr, stdout};
 
 /// An AWX-style page (Django REST framework) with `ids`.
 fn awx_page(ids: &[i64], next: Option<&str>) -> Value {
