@@ -430,6 +430,25 @@ fn default_response_next_to_typed_200_generates() {
         "        default:\n          description: anything else\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Problem\"}\n        \"404\":",
     );
     assert_eq!(errors(&yaml), vec![]);
+    // `default` stands for 4XX and 5XX with the typed error body.
+    let client = generated(&yaml).client;
+    assert!(
+        client.contains("Result<ResponseValue<types::Credential>, Error<types::Problem>>"),
+        "{client}"
+    );
+    assert!(client.contains("400u16..=499u16 =>"), "{client}");
+    assert!(client.contains("500u16..=599u16 =>"), "{client}");
+}
+
+/// The generated files of a valid document.
+fn generated(yaml: &str) -> xtask::render::ProviderOutput {
+    let path = Path::new("specs/sample.yaml");
+    let spec = SpecFile {
+        stem: "sample".into(),
+        path: path.to_path_buf(),
+        doc: parse_yaml(path, yaml).unwrap(),
+    };
+    xtask::render::render(&spec).unwrap()
 }
 
 #[test]
@@ -439,6 +458,17 @@ fn different_error_bodies_generate_one_error_union() {
         "        \"500\":\n          description: oops\n          content:\n            application/json:\n              schema: {type: object, properties: {code: {type: integer}}}\n        \"401\":\n          description: no body\n        \"404\":",
     );
     assert_eq!(errors(&yaml), vec![]);
+    // One error type for all three: progenitor would panic on two.
+    let client = generated(&yaml).client;
+    assert!(client.contains("pub enum GetCredentialError"), "{client}");
+    assert!(
+        client
+            .contains("Result<ResponseValue<types::Credential>, Error<types::GetCredentialError>>"),
+        "{client}"
+    );
+    for arm in ["401u16 =>", "404u16 =>", "500u16 =>"] {
+        assert!(client.contains(arm), "{arm}: {client}");
+    }
 }
 
 #[test]
@@ -448,6 +478,20 @@ fn vendor_media_types_and_text_alternatives_generate() {
         "            application/problem+json:\n              schema: {$ref: \"#/components/schemas/Problem\"}\n            text/plain:\n              schema: {type: string}",
     );
     assert_eq!(errors(&yaml), vec![]);
+    // The `+json` body is typed; `Accept` asks for it.
+    let out = generated(&yaml);
+    assert!(
+        out.client
+            .contains("Result<ResponseValue<types::Credential>, Error<types::Problem>>"),
+        "{}",
+        out.client
+    );
+    assert!(out.client.contains("404u16 =>"), "{}", out.client);
+    assert!(
+        out.meta.contains("application/problem+json"),
+        "{}",
+        out.meta
+    );
 }
 
 #[test]

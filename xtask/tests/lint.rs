@@ -172,5 +172,8 @@ fn forward_compat_examples_may_use_new_enum_values_but_not_wrong_types() {
     );
     // Outside forward_compat_, a new enum value is an error.
     let yaml = BASE.replace("forward_compat_new_kind", "new_kind");
-    assert_eq!(rules(&yaml).len(), 1);
+    let found = rules(&yaml);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "example-valid", "{found:?}");
+    assert!(found[0].1.ends_with("new_kind/value/kind"), "{found:?}");
 }
