@@ -73,6 +73,9 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     route_secret_bodies(&mut parsed);
     expose_secret_headers(&mut parsed, &facts.secret_headers);
     free_form_objects_as_extra(&mut parsed);
+    crate::lean::drop_api_version_header(&mut parsed);
+    crate::lean::schema_derives_behind_feature(&mut parsed);
+    crate::lean::encode_path_parameters_in_place(&mut parsed);
     let credential = spec::credential_operation(&spec.doc).ok_or_else(|| {
         SpecError::new(
             file,

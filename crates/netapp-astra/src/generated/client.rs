@@ -13,14 +13,8 @@ pub mod types {
 `credential_1.1_get_response_body`). The secret `keyStore` is never
 part of this representation.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Credential {
         /**Globally unique identifier of the credential (a UUID; NetApp's
 reference describes it as conforming to the UUIDv4 schema, and
@@ -112,9 +106,9 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialKeyType {
         #[serde(rename = "generic")]
         Generic,
@@ -188,9 +182,9 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialType {
         #[serde(rename = "application/astra-credential")]
         ApplicationAstraCredential,
@@ -246,9 +240,9 @@ it; when absent the credential is valid (`"true"` is the default).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialValid {
         #[serde(rename = "true")]
         True,
@@ -302,9 +296,9 @@ it; when absent the credential is valid (`"true"` is the default).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialVersion {
         #[serde(rename = "1.1")]
         X11,
@@ -348,18 +342,9 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`GetCredentialAccountId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialAccountId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialAccountId {
         type Target = ::std::string::String;
@@ -422,18 +407,9 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`GetCredentialCredentialId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialCredentialId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialCredentialId {
         type Target = ::std::string::String;
@@ -496,14 +472,8 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///One rejected query parameter in a 400 problem.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct InvalidParam {
         ///Name of the invalid query parameter.
         pub name: ::std::string::String,
@@ -527,14 +497,8 @@ this document's version. Up to 23.04.0 they listed `description`
 instead of `detail` as required while defining, and showing in their
 examples, `detail`; this schema follows the bodies (`detail`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ProblemDetails {
         ///Optional ID (UUID) correlating this error with Astra's logs and events.
         #[serde(
@@ -567,14 +531,8 @@ examples, `detail`; this schema follows the bodies (`detail`).
         }
     }
     ///One name/value label on an Astra resource.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct TypeAstraLabel {
         ///Label name, for example `astra.netapp.io/labels/read-only/credType`.
         pub name: ::std::string::String,
@@ -599,14 +557,8 @@ examples and the 2022-2024 captures in NetApp's toolkit docs) carries
 `modifiedBy` is often absent. Whether system-created credentials
 always carry all four is not confirmed.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct TypeAstraMetadata {
         /**ID (UUID) of the user or service that created the resource.
 Optional in NetApp's GET schema; sent in every published body.
@@ -1566,17 +1518,11 @@ pub mod builder {
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/accounts/{}/core/v1/credentials/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& credential_id.to_string()),
+                "{}/accounts/{}/core/v1/credentials/{}", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; account_id
+                .path_encoded() }, { use credential_clients_runtime::path::EncodePath as
+                _; credential_id.path_encoded() },
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1585,7 +1531,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",

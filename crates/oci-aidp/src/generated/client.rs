@@ -15,14 +15,8 @@ always present; every other field may be omitted, and the free-text
 and time fields may also be sent as `null`. Servers may add fields
 not listed here.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Credential {
         ///The identifier (in practice the OCID) of the user who created the credential.
         #[serde(
@@ -119,15 +113,9 @@ Oracle's own SDK models (`SecretTokenCredentialDetails`,
 Oracle's SDKs fall back to the bare base object for an unknown
 `credentialType`, so clients must keep unknown variants.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialDetails {
         SecretTokenCredentialDetails(SecretTokenCredentialDetails),
         VaultReferenceCredentialDetails(VaultReferenceCredentialDetails),
@@ -163,9 +151,9 @@ failed state); new states may appear, so unknown values are kept.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialLifecycleState {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -229,9 +217,9 @@ New kinds may appear; keep unknown values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialType {
         #[serde(rename = "SECRET_TOKEN")]
         SecretToken,
@@ -284,14 +272,8 @@ Oracle documents both `code` and `message` as required, but bodies in
 Oracle's own SDK test fixtures omit one or the other, so neither is
 required here (a body without them is still the typed error).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Error {
         ///A short error code for programmatic handling, e.g. `NotAuthorizedOrNotFound`, `TooManyRequests`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -330,18 +312,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`GetCredentialAiDataPlatformId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialAiDataPlatformId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialAiDataPlatformId {
         type Target = ::std::string::String;
@@ -395,18 +368,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`GetCredentialCredentialKey`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialCredentialKey(::std::string::String);
     impl ::std::ops::Deref for GetCredentialCredentialKey {
         type Target = ::std::string::String;
@@ -462,18 +426,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`GetCredentialOpcRequestId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialOpcRequestId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialOpcRequestId {
         type Target = ::std::string::String;
@@ -533,14 +488,8 @@ create and read, and no real GET body has been published: whether
 the server returns, masks or omits `secretValue` on read is not
 confirmed. Only `secretKey` is therefore required here.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SecretPair {
         ///The name of the secret within the credential (not itself secret).
         #[serde(rename = "secretKey")]
@@ -564,14 +513,8 @@ way).
         }
     }
     ///Credential material made of secret key/value pairs, such as API tokens or passwords.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SecretTokenCredentialDetails {
         ///Discriminator; always `SECRET_TOKEN` for this variant.
         #[serde(rename = "credentialType")]
@@ -598,9 +541,9 @@ way).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum SecretTokenCredentialDetailsCredentialType {
         #[serde(rename = "SECRET_TOKEN")]
         SecretToken,
@@ -646,14 +589,8 @@ SDK model marks every field `[Required]`; `privateKey` is optional
 here because no real GET body shows whether the server returns it
 on read.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ServiceAccountCredentialDetails {
         ///Discriminator; always `SERVICE_ACCOUNT` for this variant.
         #[serde(rename = "credentialType")]
@@ -698,9 +635,9 @@ material on read (not confirmed either way).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ServiceAccountCredentialDetailsCredentialType {
         #[serde(rename = "SERVICE_ACCOUNT")]
         ServiceAccount,
@@ -742,14 +679,8 @@ material on read (not confirmed either way).
         }
     }
     ///Credential material kept outside the platform, in OCI Vault; only a reference is stored.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct VaultReferenceCredentialDetails {
         ///Discriminator; always `VAULT_REFERENCE` for this variant.
         #[serde(rename = "credentialType")]
@@ -776,9 +707,9 @@ material on read (not confirmed either way).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum VaultReferenceCredentialDetailsCredentialType {
         #[serde(rename = "VAULT_REFERENCE")]
         VaultReference,
@@ -1976,9 +1907,10 @@ pub mod builder {
             let should_update_recent = should_update_recent
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/20260430/aiDataPlatforms/{}/credentials/{}", client.baseurl,
-                encode_path(& ai_data_platform_id.to_string()), encode_path(&
-                credential_key.to_string()),
+                "{}/20260430/aiDataPlatforms/{}/credentials/{}", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; ai_data_platform_id
+                .path_encoded() }, { use credential_clients_runtime::path::EncodePath as
+                _; credential_key.path_encoded() },
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map
