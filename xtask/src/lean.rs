@@ -18,9 +18,9 @@ pub fn schema_derives_behind_feature(file: &mut syn::File) {
                 if !attr.path().is_ident("derive") {
                     continue;
                 }
-                let Ok(paths) = attr.parse_args_with(
-                    Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-                ) else {
+                let Ok(paths) =
+                    attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                else {
                     continue;
                 };
                 let before = paths.len();
@@ -101,7 +101,10 @@ pub fn drop_api_version_header(file: &mut syn::File) {
             if let syn::Expr::MethodCall(call) = expr
                 && call.method == "headers"
                 && call.args.len() == 1
-                && { let args = &call.args; quote::quote!(#args).to_string().contains("header_map") }
+                && {
+                    let args = &call.args;
+                    quote::quote!(#args).to_string().contains("header_map")
+                }
             {
                 *expr = (*call.receiver).clone();
                 self.0 = true;

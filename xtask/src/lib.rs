@@ -388,10 +388,7 @@ fn root_manifest(root: &Path, providers: &[Provider]) -> Result<OutputFile, Code
         .iter()
         .map(|p| format!("\"{}\"", p.stem))
         .collect();
-    block.push_str(&format!(
-        "default = [{}, \"schema\"]\n",
-        all.join(", ")
-    ));
+    block.push_str(&format!("default = [{}, \"schema\"]\n", all.join(", ")));
     for p in providers {
         block.push_str(&format!("{} = [\"dep:{}\"]\n", p.stem, p.package()));
     }

@@ -397,7 +397,11 @@ impl ClientConfig {
                     .referer(false);
                 let builder = self.network.apply(builder)?;
                 crate::tls::ensure_crypto_provider();
-                (builder.build().map_err(BuildError::Http)?, Some(timeout), true)
+                (
+                    builder.build().map_err(BuildError::Http)?,
+                    Some(timeout),
+                    true,
+                )
             }
         };
         let agent = self

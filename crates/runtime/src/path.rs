@@ -109,7 +109,11 @@ const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 /// Whether `PATH_SET` escapes `b` (controls, non-ASCII and the listed
 /// characters).
 fn needs_escape(b: u8) -> bool {
-    !(0x20..0x7f).contains(&b) || b" \"#<>?`{}/%".contains(&b)
+    !(0x20..0x7f).contains(&b)
+        || matches!(
+            b,
+            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
+        )
 }
 
 /// A path parameter as its percent-encoded `Display`: what

@@ -281,7 +281,8 @@ impl Transport {
             // a retry of an idempotent request, or the one resend after a
             // 401 when the authenticator can refresh its credentials.
             let can_retry = idempotent && attempt < policy.max_attempts();
-            let may_resend = !resent_after_401 && self.auth.as_ref().is_some_and(|a| a.may_refresh());
+            let may_resend =
+                !resent_after_401 && self.auth.as_ref().is_some_and(|a| a.may_refresh());
             let spare = if can_retry || may_resend {
                 spare(&current)
             } else {
