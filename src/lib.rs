@@ -19,7 +19,9 @@ mod providers;
 #[allow(unused_imports)] // empty when every provider feature is off
 pub use providers::*;
 
-/// Secret redaction of serialized responses, driven by the types' JSON Schema.
+/// Secret redaction of serialized responses, driven by the types' JSON Schema
+/// (feature `schema`, on by default).
+#[cfg(feature = "schema")]
 pub mod redact;
 
 /// A provider-independent view of a credential ([`summary::CredentialSummary`]).

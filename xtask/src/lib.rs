@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+mod lean;
 pub mod lint;
 pub mod normalize;
 pub mod paginate;
@@ -178,7 +179,12 @@ fn provider_files(p: &Provider, spec_rel: &Path, out: &render::ProviderOutput) -
         },
         OutputFile {
             path: format!("{dir}/Cargo.toml"),
-            contents: crate_manifest(p, &source, &out.uses),
+            contents: crate_manifest(
+                p,
+                &source,
+                &out.uses,
+                out.meta.contains("rt::AuthScheme::OciSignature"),
+            ),
             ownership: Ownership::Generated,
             source: Some(source.clone()),
         },
@@ -191,12 +197,22 @@ fn provider_files(p: &Provider, spec_rel: &Path, out: &render::ProviderOutput) -
     ]
 }
 
-fn crate_manifest(p: &Provider, source: &str, uses: &render::Uses) -> String {
+/// The crate manifest. Optional weight sits behind features, so that a
+/// default build compiles what the client needs: `schema` (the types'
+/// `schemars::JsonSchema`), `mock` (httpmock), `cli` (clap, with `schema`);
+/// the runtime's `oci` feature (aws-lc-rs) only when the spec signs
+/// requests the OCI way, else its `ring` TLS provider.
+fn crate_manifest(p: &Provider, source: &str, uses: &render::Uses, oci: bool) -> String {
+    let runtime = if oci {
+        "credential-clients-runtime = { workspace = true, features = [\"oci\"] }"
+    } else {
+        "credential-clients-runtime = { workspace = true, features = [\"ring\"] }"
+    };
     let mut deps = vec![
-        "credential-clients-runtime.workspace = true",
+        runtime,
         "progenitor-client.workspace = true",
         "reqwest.workspace = true",
-        "schemars.workspace = true",
+        "schemars = { workspace = true, optional = true }",
         "serde.workspace = true",
         "serde_json.workspace = true",
         "anyhow = { workspace = true, optional = true }",
@@ -228,10 +244,14 @@ fn crate_manifest(p: &Provider, source: &str, uses: &render::Uses) -> String {
          [lib]\n\
          name = \"{lib}\"\n\n\
          [features]\n\
+         # Nothing optional by default: the client, its types and the runtime.\n\
+         default = []\n\
+         # `schemars::JsonSchema` for every type (redaction by schema, credctl).\n\
+         schema = [\"dep:schemars\", \"credential-clients-runtime/schema\"]\n\
          # Typed httpmock mocks: `{lib}::mock::MockServerExt`.\n\
          mock = [\"dep:httpmock\", \"credential-clients-runtime/mock\"]\n\
          # clap subcommands per operation (used by credctl).\n\
-         cli = [\"dep:clap\", \"dep:anyhow\"]\n\n\
+         cli = [\"dep:clap\", \"dep:anyhow\", \"schema\"]\n\n\
          [dependencies]\n\
          {deps}\n\n\
          [dev-dependencies]\n\
@@ -266,7 +286,7 @@ fn crate_lib(p: &Provider, source: &str) -> String {
 #![forbid(unsafe_code)]
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic)]
+#[allow(clippy::all, clippy::pedantic, unused_imports)] // `encode_path` may be unused
 #[path = "generated/client.rs"]
 mod client;
 
@@ -369,21 +389,26 @@ fn root_manifest(root: &Path, providers: &[Provider]) -> Result<OutputFile, Code
         .iter()
         .map(|p| format!("\"{}\"", p.stem))
         .collect();
-    block.push_str(&format!("default = [{}]\n", all.join(", ")));
+    block.push_str(&format!("default = [{}, \"schema\"]\n", all.join(", ")));
     for p in providers {
         block.push_str(&format!("{} = [\"dep:{}\"]\n", p.stem, p.package()));
     }
-    for (feature, what) in [
-        ("mock", "typed httpmock mocks"),
-        ("cli", "clap subcommands"),
+    for (feature, what, own) in [
+        (
+            "schema",
+            "JSON Schema of the types (`redact`)",
+            "\"dep:schemars\", \"credential-clients-runtime/schema\", ",
+        ),
+        ("mock", "typed httpmock mocks", ""),
+        ("cli", "clap subcommands", "\"schema\", "),
     ] {
         let list: Vec<String> = providers
             .iter()
             .map(|p| format!("\"{}?/{feature}\"", p.package()))
             .collect();
+        let list = format!("{own}{}", list.join(", "));
         block.push_str(&format!(
-            "# {what} of every enabled provider\n{feature} = [{}]\n",
-            list.join(", ")
+            "# {what} of every enabled provider\n{feature} = [{list}]\n"
         ));
     }
     for p in providers {

@@ -73,6 +73,9 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     route_secret_bodies(&mut parsed);
     expose_secret_headers(&mut parsed, &facts.secret_headers);
     free_form_objects_as_extra(&mut parsed);
+    crate::lean::drop_api_version_header(&mut parsed);
+    crate::lean::schema_derives_behind_feature(&mut parsed);
+    crate::lean::encode_path_parameters_in_place(&mut parsed);
     let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
     let streams = crate::paginate::add_streams(&mut parsed, &paginated)
         .map_err(|e| SpecError::new(file, "/paths", Rule::Pagination, e))?;

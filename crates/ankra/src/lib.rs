@@ -19,7 +19,7 @@
 #![forbid(unsafe_code)]
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic)]
+#[allow(clippy::all, clippy::pedantic, unused_imports)] // `encode_path` may be unused
 #[path = "generated/client.rs"]
 mod client;
 

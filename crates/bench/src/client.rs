@@ -298,9 +298,15 @@ fn request_id() -> HeaderValue {
 impl HandWritten {
     /// Build the hand-written client of `case` against `base`.
     pub fn build(case: &Case, base: &str, signer: &Signer) -> Result<HandWritten, String> {
+        // The same client settings as the runtime's (`ClientConfig::build`):
+        // timeouts, redirect policy, no Referer.
         let http = reqwest::Client::builder()
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
             .timeout(DEFAULT_TIMEOUT)
+            .redirect(credential_clients::runtime::redirect::policy(
+                credential_clients::runtime::redirect::DEFAULT_MAX_REDIRECTS,
+            ))
+            .referer(false)
             .build()
             .map_err(|e| e.to_string())?;
         let accept = match case.provider {

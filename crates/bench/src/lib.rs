@@ -66,12 +66,15 @@ impl fmt::Display for Provider {
     }
 }
 
-/// The workspace root this crate was built in.
+/// The workspace root: the nearest directory at or above the current one
+/// with `specs/` and a `Cargo.toml` declaring `[workspace]` (found at run
+/// time, so a copied or installed binary works from any checkout), else
+/// `.`.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    std::env::current_dir()
+        .ok()
+        .and_then(|dir| xtask::find_workspace_root(&dir))
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// The 200 example of `get_credential` in `specs/<stem>.yaml`, and its media

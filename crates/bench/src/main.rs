@@ -27,7 +27,8 @@ commands:
 options:
   --quick             fewer repetitions (a smoke run, figures are rough)
   --strict            exit 1 when a target is missed
-  --root DIR          the workspace root (default: where this crate was built)
+  --root DIR          the workspace root (default: the nearest directory at or above
+                      the current one with specs/ and a [workspace] Cargo.toml)
 ";
 
 struct Opts {

@@ -25,6 +25,7 @@ use std::sync::Arc;
 pub use static_header::StaticHeader;
 
 use crate::api::{ApiDescription, AuthScheme};
+#[cfg(feature = "oci")]
 use crate::oci;
 use crate::secret::Secret;
 
@@ -48,11 +49,27 @@ pub trait Authenticate: fmt::Debug + Send + Sync {
         http: &'a reqwest::Client,
     ) -> AuthFuture<'a>;
 
+    /// Add credentials without waiting, when that is possible (static
+    /// headers, request signing): `Some(result)` skips
+    /// [`Authenticate::authenticate`] and its boxed future. Default: `None`.
+    fn authenticate_now(&self, request: &mut reqwest::Request) -> Option<Result<(), AuthError>> {
+        let _ = request;
+        None
+    }
+
     /// The server answered 401. Drop cached credentials and return `true`
     /// when sending the request once more with fresh ones may succeed
     /// (default: `false`, the 401 is returned as it is).
     fn unauthorized(&self) -> bool {
         false
+    }
+
+    /// Whether [`Authenticate::unauthorized`] can ever return `true`. When
+    /// it cannot (static credentials, request signing), the transport keeps
+    /// no copy of a request for a resend after a 401. Default: `true`, the
+    /// safe answer for an implementation that refreshes.
+    fn may_refresh(&self) -> bool {
+        true
     }
 }
 
@@ -101,6 +118,7 @@ pub enum Auth {
         value: Secret,
     },
     /// OCI request signing; every attempt is signed with a fresh `date`.
+    #[cfg(feature = "oci")]
     Oci(Arc<oci::Signer>),
     /// Any other way of signing in (OAuth2 client credentials, OCI session
     /// tokens or principals, a vault lookup, ...).
@@ -123,6 +141,7 @@ impl Auth {
                 name: header,
                 prefix: "",
             },
+            #[cfg(feature = "oci")]
             Auth::Oci(signer) => signer.scheme(),
             Auth::Custom(auth) => auth.scheme(),
         }
@@ -157,6 +176,7 @@ impl Auth {
                 };
                 Arc::new(StaticHeader::api_key(header, prefix, &value)?)
             }
+            #[cfg(feature = "oci")]
             Auth::Oci(signer) => signer,
             Auth::Custom(auth) => auth,
         })

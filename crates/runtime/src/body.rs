@@ -34,6 +34,13 @@ pub(crate) fn cap(
         .get(reqwest::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
+    // A declared length within the cap needs no wrapper: hyper never yields
+    // more than `Content-Length` bytes of body (HTTP/1 frames the message by
+    // it, h2 fails a stream that sends more), and reqwest drops the header
+    // when it decompresses. This is the common case, and it costs nothing.
+    if declared.is_some_and(|len| len <= limit) {
+        return response;
+    }
     crate::http::map_body(response, |body| match declared {
         Some(len) if len > limit => {
             drop(body);

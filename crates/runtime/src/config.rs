@@ -12,6 +12,7 @@ use crate::api::{ApiDescription, AuthScheme};
 pub use crate::auth::Auth;
 use crate::auth::{AuthError, AuthSetupError};
 use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
+#[cfg(feature = "oci")]
 use crate::oci;
 use crate::redirect::DEFAULT_MAX_REDIRECTS;
 use crate::retry::RetryPolicy;
@@ -196,6 +197,7 @@ impl ClientConfig {
         self
     }
 
+    #[cfg(feature = "oci")]
     /// Use an OCI config profile: its key signs requests, and its region
     /// fills the API's region variable (`ApiDescription::region_variable`)
     /// unless that variable is set explicitly.
@@ -209,6 +211,7 @@ impl ClientConfig {
         Ok(self)
     }
 
+    #[cfg(feature = "oci")]
     /// Sign in as Oracle's tools do ([`oci::OciAuth`]: API key, session
     /// token, instance or resource principal). A region the mode knows
     /// (the profile's, `OCI_RESOURCE_PRINCIPAL_REGION`) fills the API's
@@ -363,7 +366,10 @@ impl ClientConfig {
             })?),
         };
         let retry = self.retry_policy();
-        let (http, attempt_timeout) = match self.http_client.clone() {
+        // `client_timeout`: the HTTP client applies `attempt_timeout` to
+        // every request itself, so the transport sets a per-request timeout
+        // only when a call deadline leaves less.
+        let (http, attempt_timeout, client_timeout) = match self.http_client.clone() {
             Some(client) => {
                 let mut conflicts = Vec::new();
                 if !self.network.is_default() {
@@ -380,7 +386,7 @@ impl ClientConfig {
                         settings: conflicts.join(", "),
                     });
                 }
-                (client, self.timeout)
+                (client, self.timeout, false)
             }
             None => {
                 let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
@@ -390,7 +396,12 @@ impl ClientConfig {
                     .redirect(crate::redirect::policy(self.max_redirects))
                     .referer(false);
                 let builder = self.network.apply(builder)?;
-                (builder.build().map_err(BuildError::Http)?, Some(timeout))
+                crate::tls::ensure_crypto_provider();
+                (
+                    builder.build().map_err(BuildError::Http)?,
+                    Some(timeout),
+                    true,
+                )
             }
         };
         let agent = self
@@ -404,6 +415,7 @@ impl ClientConfig {
             user_agent: user_agent(&agent),
             max_response_bytes: self.max_response_bytes,
             attempt_timeout,
+            client_timeout,
             call_timeout: self.call_timeout,
         };
         Ok(ClientParts {

@@ -15,12 +15,13 @@ use serde::de::DeserializeOwned;
 /// Decode a JSON body like progenitor's `ResponseValue::from_response`,
 /// without leaking success bodies into errors.
 pub async fn from_response<T: DeserializeOwned, E>(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
     let version = response.version();
     let url = response.url().clone();
-    let headers = response.headers().clone();
+    // Moved out, not cloned: reading the body does not need them.
+    let headers = std::mem::take(response.headers_mut());
     let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
     match serde_json::from_slice(&full) {
         Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
@@ -39,10 +40,10 @@ pub async fn from_response<T: DeserializeOwned, E>(
 /// Read a non-JSON success body (`text/plain`, `application/octet-stream`)
 /// as a [`crate::SecretBody`]: a credential returned as the secret itself.
 pub async fn secret_body<E>(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
 ) -> Result<ResponseValue<crate::SecretBody>, Error<E>> {
     let status = response.status();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
     Ok(ResponseValue::new(
         crate::SecretBody::new(full.to_vec()),

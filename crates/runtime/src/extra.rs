@@ -130,6 +130,7 @@ impl fmt::Debug for Extra {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for Extra {
     fn schema_name() -> String {
         "Extra".to_string()

@@ -169,6 +169,7 @@ impl fmt::Debug for UnknownObject {
     }
 }
 
+#[cfg(feature = "schema")]
 fn any_of(
     known: schemars::schema::Schema,
     other: schemars::schema::InstanceType,
@@ -193,6 +194,7 @@ fn any_of(
     .into()
 }
 
+#[cfg(feature = "schema")]
 impl<K: schemars::JsonSchema> schemars::JsonSchema for OpenEnum<K> {
     fn schema_name() -> String {
         format!("Open{}", K::schema_name())
@@ -211,6 +213,7 @@ impl<K: schemars::JsonSchema> schemars::JsonSchema for OpenEnum<K> {
     }
 }
 
+#[cfg(feature = "schema")]
 impl<K: schemars::JsonSchema> schemars::JsonSchema for OpenUnion<K> {
     fn schema_name() -> String {
         format!("Open{}", K::schema_name())

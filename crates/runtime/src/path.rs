@@ -2,22 +2,38 @@
 //! path parameter filling exactly one non-empty segment that is not `.` or
 //! `..` (also percent-encoded). Checked before anything is sent.
 
+use std::fmt;
+
 use crate::api::OperationDescription;
 use crate::error::RequestError;
 
 /// The path of an absolute base URL (`https://h:1/api/v2/` -> `/api/v2`),
 /// without parsing: the base URL was validated when the client was built.
 fn base_path(baseurl: &str) -> &str {
-    let after_scheme = baseurl.find("://").map_or(baseurl, |i| &baseurl[i + 3..]);
-    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
-    path.split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches('/')
+    let bytes = baseurl.as_bytes();
+    let after_scheme = bytes
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(0, |i| i + 3);
+    let Some(start) = bytes[after_scheme..]
+        .iter()
+        .position(|&b| b == b'/')
+        .map(|i| after_scheme + i)
+    else {
+        return "";
+    };
+    let end = bytes[start..]
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .map_or(bytes.len(), |i| start + i);
+    baseurl[start..end].trim_end_matches('/')
 }
 
 /// Whether a path segment is `.` or `..`, also percent-encoded.
 fn is_dot_segment(segment: &str) -> bool {
+    if segment.len() > 6 {
+        return false;
+    }
     if !segment.contains('%') {
         return segment == "." || segment == "..";
     }
@@ -27,6 +43,9 @@ fn is_dot_segment(segment: &str) -> bool {
 
 /// Check that the URL's path is the operation's route with each parameter
 /// filling exactly one non-empty segment that is not `.` or `..`.
+///
+/// One pass over both strings, without allocating (it runs on every
+/// request).
 pub fn check_path(
     baseurl: &str,
     op: &OperationDescription,
@@ -41,27 +60,104 @@ pub fn check_path(
     let Some(rest) = url.path().strip_prefix(base_path(baseurl)) else {
         return Err(refuse("the path no longer starts with the base URL's path"));
     };
-    let mut expected = op.path.split('/');
-    let mut actual = rest.split('/');
+    let (route, actual) = (op.path.as_bytes(), rest.as_bytes());
+    let (mut r, mut a) = (0, 0);
+    // Each round: one segment of the route and of the actual path, both
+    // starting at `r` / `a`.
     loop {
-        match (expected.next(), actual.next()) {
-            (None, None) => return Ok(()),
-            (Some(_), None) | (None, Some(_)) => {
-                return Err(refuse("the number of path segments changed"));
+        let route_end = op.path[r..].find('/').map_or(route.len(), |i| r + i);
+        let actual_end = rest[a..].find('/').map_or(actual.len(), |i| a + i);
+        let want = &route[r..route_end];
+        let got = &actual[a..actual_end];
+        if want.len() >= 2 && want[0] == b'{' && want[want.len() - 1] == b'}' {
+            if got.is_empty() {
+                return Err(refuse("a path parameter is empty"));
             }
-            (Some(want), Some(got)) => {
-                if want.starts_with('{') && want.ends_with('}') {
-                    if got.is_empty() {
-                        return Err(refuse("a path parameter is empty"));
-                    }
-                    if is_dot_segment(got) {
-                        return Err(refuse("a path parameter is `.` or `..`"));
-                    }
-                } else if want != got {
-                    return Err(refuse("a fixed path segment changed"));
+            // `got` is a whole segment of a `str`, split at an ASCII `/`.
+            if is_dot_segment(&rest[a..actual_end]) {
+                return Err(refuse("a path parameter is `.` or `..`"));
+            }
+        } else if want != got {
+            return Err(refuse("a fixed path segment changed"));
+        }
+        match (route_end == route.len(), actual_end == actual.len()) {
+            (true, true) => return Ok(()),
+            (false, false) => {
+                r = route_end + 1;
+                a = actual_end + 1;
+            }
+            _ => return Err(refuse("the number of path segments changed")),
+        }
+    }
+}
+
+/// The path-segment set of progenitor's `encode_path` (the URL standard's
+/// path-segment percent-encode set, plus `/` and `%`).
+const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
+
+/// Whether `PATH_SET` escapes `b` (controls, non-ASCII and the listed
+/// characters).
+fn needs_escape(b: u8) -> bool {
+    !(0x20..0x7f).contains(&b)
+        || matches!(
+            b,
+            b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
+        )
+}
+
+/// A path parameter as its percent-encoded `Display`: what
+/// `encode_path(&value.to_string())` produces, written straight into the
+/// URL being formatted (no `String` for the value, none for its encoding).
+/// The generated clients use it for every path parameter.
+pub fn encoded<T: fmt::Display + ?Sized>(value: &T) -> Encoded<'_, T> {
+    Encoded(value)
+}
+
+/// [`encoded`] in method syntax, which the generated code uses: the value
+/// resolves as `value.to_string()` would (through `Deref`, for the
+/// pattern-checked newtypes).
+pub trait EncodePath {
+    /// See [`encoded`].
+    fn path_encoded(&self) -> Encoded<'_, Self>;
+}
+
+impl<T: fmt::Display + ?Sized> EncodePath for T {
+    fn path_encoded(&self) -> Encoded<'_, Self> {
+        Encoded(self)
+    }
+}
+
+/// See [`encoded`].
+pub struct Encoded<'a, T: ?Sized>(&'a T);
+
+impl<T: fmt::Display + ?Sized> fmt::Display for Encoded<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Escape<'f, 'g>(&'f mut fmt::Formatter<'g>);
+        impl fmt::Write for Escape<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                // Ids, numbers and most names need no escaping: one check
+                // per byte, then the text as it is.
+                if !s.bytes().any(needs_escape) {
+                    return self.0.write_str(s);
                 }
+                for piece in percent_encoding::utf8_percent_encode(s, PATH_SET) {
+                    self.0.write_str(piece)?;
+                }
+                Ok(())
             }
         }
+        fmt::write(&mut Escape(f), format_args!("{}", self.0))
     }
 }
 
@@ -78,6 +174,24 @@ mod tests {
             base_path("https://h/api/controller/v2"),
             "/api/controller/v2"
         );
+    }
+
+    #[test]
+    fn encoded_is_progenitors_encode_path() {
+        for value in ["plain", "a b/c%d?e#f", "é{x}`", "..", "3c90c3cc-0d44"] {
+            assert_eq!(
+                encoded(value).to_string(),
+                progenitor_client::encode_path(value),
+                "{value}"
+            );
+        }
+        assert_eq!(encoded(&42u64).to_string(), "42");
+        for b in 0..0x80u8 {
+            let text = char::from(b).to_string();
+            let escaped = percent_encoding::utf8_percent_encode(&text, PATH_SET).to_string();
+            assert_eq!(needs_escape(b), escaped != text, "{b}");
+        }
+        assert!((0x80..=0xff).all(needs_escape));
     }
 
     #[test]

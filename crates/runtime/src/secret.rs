@@ -80,6 +80,7 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for Secret {
     fn schema_name() -> String {
         "Secret".to_string()
@@ -164,6 +165,7 @@ impl<'de> Deserialize<'de> for SecretBody {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for SecretBody {
     fn schema_name() -> String {
         "SecretBody".to_string()

@@ -140,3 +140,18 @@ fn cause(e: &(dyn std::error::Error + 'static)) -> String {
     }
     last.to_string()
 }
+
+/// Make sure rustls has a crypto provider before a client is built.
+///
+/// With the `oci` feature, reqwest's own default (aws-lc-rs, which OCI
+/// signing needs anyway) applies. Without it, the runtime brings *ring*
+/// (feature `ring`, which the generated crates enable) and installs it as
+/// the process default, unless a provider is installed already; it builds
+/// in a fraction of aws-lc-rs's time.
+pub(crate) fn ensure_crypto_provider() {
+    #[cfg(all(feature = "ring", not(feature = "oci")))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Another thread may win the race; either provider is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}

@@ -30,6 +30,9 @@ use crate::error::{RequestError, TransportError};
 use crate::redirect;
 use crate::retry::{Outcome, RetryAction, RetryPolicy};
 
+/// The header progenitor adds to every request, which these APIs do not use.
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
+
 /// The name the generated code uses for [`Transport`].
 pub type Runtime = Transport;
 
@@ -50,8 +53,12 @@ pub struct Transport {
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) max_response_bytes: u64,
-    /// Set on every attempt (with the remaining call time, if shorter).
+    /// Applies to every attempt (cut to the remaining call time, if shorter).
     pub(crate) attempt_timeout: Option<Duration>,
+    /// Whether the HTTP client already applies `attempt_timeout` to every
+    /// request (a client the runtime built): then a per-request timeout is
+    /// set only when the call deadline leaves less.
+    pub(crate) client_timeout: bool,
     pub(crate) call_timeout: Option<Duration>,
 }
 
@@ -85,6 +92,7 @@ impl Default for Transport {
             user_agent: user_agent(&default_user_agent("unknown")),
             max_response_bytes: body::DEFAULT_MAX_RESPONSE_BYTES,
             attempt_timeout: None,
+            client_timeout: false,
             call_timeout: None,
         }
     }
@@ -119,8 +127,14 @@ impl Transport {
         crate::path::check_path(baseurl, op, request.url())?;
 
         let headers = request.headers_mut();
-        headers.remove("api-version");
-        headers.insert(ACCEPT, HeaderValue::from_static(op.accept));
+        // progenitor's `api-version` header (the codegen drops it where it
+        // can; operations with header parameters still build it).
+        if headers.len() > 1 {
+            headers.remove(API_VERSION);
+        }
+        if headers.get(ACCEPT).map(HeaderValue::as_bytes) != Some(op.accept.as_bytes()) {
+            headers.insert(ACCEPT, HeaderValue::from_static(op.accept));
+        }
         headers.insert(USER_AGENT, self.user_agent.clone());
         if let Some(rid) = api.request_id.filter(|r| r.generate)
             && !headers.contains_key(rid.name)
@@ -192,9 +206,16 @@ impl Transport {
             },
             |o| o.is_idempotent(),
         );
-        self.send(client, request, idempotent)
-            .instrument(span)
-            .await
+        // Without a subscriber (or with this target filtered out) the span
+        // is disabled: then no `Instrumented` wrapper polls around the call.
+        if span.is_disabled() {
+            self.send(client, request, idempotent, &span).await
+        } else {
+            let call = span.clone();
+            self.send(client, request, idempotent, &call)
+                .instrument(span)
+                .await
+        }
     }
 
     async fn send(
@@ -202,8 +223,8 @@ impl Transport {
         client: &reqwest::Client,
         request: reqwest::Request,
         idempotent: bool,
+        call: &Span,
     ) -> reqwest::Result<reqwest::Response> {
-        let call = Span::current();
         let policy = &self.retry;
         let start = Instant::now();
         let deadline = self.call_timeout.map(|t| start + t);
@@ -223,19 +244,32 @@ impl Transport {
         let mut previous: Option<reqwest::Result<reqwest::Response>> = None;
         let mut current = request;
         loop {
-            let timeout = match deadline {
+            // A per-request timeout is an entry in the request's extensions
+            // (an allocation, and copied with every spare): set it only when
+            // the client does not already apply the same one.
+            match deadline {
                 Some(deadline) => {
                     let left = deadline.saturating_duration_since(Instant::now());
-                    Some(self.attempt_timeout.map_or(left, |t| t.min(left)))
+                    match self.attempt_timeout {
+                        Some(t) if t <= left && self.client_timeout => {}
+                        Some(t) => *current.timeout_mut() = Some(t.min(left)),
+                        None => *current.timeout_mut() = Some(left),
+                    }
                 }
-                None => self.attempt_timeout,
-            };
-            if timeout.is_some() {
-                *current.timeout_mut() = timeout;
+                None => {
+                    if !self.client_timeout && self.attempt_timeout.is_some() {
+                        *current.timeout_mut() = self.attempt_timeout;
+                    }
+                }
             }
-            if let Some(auth) = &self.auth
-                && let Err(e) = auth.authenticate(&mut current, client).await
-            {
+            let authenticated = match &self.auth {
+                None => Ok(()),
+                Some(auth) => match auth.authenticate_now(&mut current) {
+                    Some(done) => done,
+                    None => auth.authenticate(&mut current, client).await,
+                },
+            };
+            if let Err(e) = authenticated {
                 tracing::warn!(target: "credential_clients", attempt, error = %e, "authentication failed");
                 return match previous {
                     Some(result) => result,
@@ -244,10 +278,14 @@ impl Transport {
                     ),
                 };
             }
+            // A copy of the request is kept only when it may be sent again:
+            // a retry of an idempotent request, or the one resend after a
+            // 401 when the authenticator can refresh its credentials.
             let can_retry = idempotent && attempt < policy.max_attempts();
-            let may_resend = self.auth.is_some() && !resent_after_401;
+            let may_resend =
+                !resent_after_401 && self.auth.as_ref().is_some_and(|a| a.may_refresh());
             let spare = if can_retry || may_resend {
-                current.try_clone()
+                spare(&current)
             } else {
                 None
             };
@@ -260,19 +298,33 @@ impl Transport {
                 status = field::Empty,
                 elapsed_ms = field::Empty,
             );
-            let sent = Instant::now();
-            let result = redirect::scope(idempotent, client.execute(current))
-                .instrument(span.clone())
-                .await
-                .map(|response| self.guard(response, request_id_name, sent_id.as_deref(), &call));
+            let traced = !span.is_disabled();
+            let sent = traced.then(Instant::now);
+            // Redirects are followed unless a scope says otherwise: only a
+            // non-idempotent request needs one.
+            let result = match (idempotent, traced) {
+                (true, false) => client.execute(current).await,
+                (true, true) => client.execute(current).instrument(span.clone()).await,
+                (false, false) => redirect::scope(false, client.execute(current)).await,
+                (false, true) => {
+                    redirect::scope(false, client.execute(current))
+                        .instrument(span.clone())
+                        .await
+                }
+            }
+            .map(|response| self.guard(response, request_id_name, sent_id.as_deref(), call));
             let status = result.as_ref().ok().map(|r| r.status().as_u16());
             if let Some(status) = status {
                 span.record("status", status);
                 call.record("status", status);
             }
-            span.record("elapsed_ms", millis(sent.elapsed()));
-            call.record("attempts", attempt);
-            call.record("elapsed_ms", millis(start.elapsed()));
+            if let Some(sent) = sent {
+                span.record("elapsed_ms", millis(sent.elapsed()));
+            }
+            if !call.is_disabled() {
+                call.record("attempts", attempt);
+                call.record("elapsed_ms", millis(start.elapsed()));
+            }
             if let Err(e) = &result {
                 tracing::debug!(target: "credential_clients", parent: &span, error = %e, "no response");
             }
@@ -294,10 +346,12 @@ impl Transport {
             let (result, wait) = match result {
                 Ok(response) => {
                     let (response, action) = self.classify(response).await;
-                    let server_wait =
-                        policy.retry_after(response.headers(), std::time::SystemTime::now());
                     match action {
-                        RetryAction::Retry => (Ok(response), policy.delay(attempt, server_wait)),
+                        RetryAction::Retry => {
+                            let server_wait = policy
+                                .retry_after(response.headers(), std::time::SystemTime::now());
+                            (Ok(response), policy.delay(attempt, server_wait))
+                        }
                         RetryAction::RetryAfter(d) => {
                             (Ok(response), policy.delay(attempt, Some(d)))
                         }
@@ -385,6 +439,23 @@ impl Transport {
             }
         }
     }
+}
+
+/// A copy of `request` to send again. A bodiless request (the usual GET) is
+/// copied field by field: `Request::try_clone` also allocates an extension
+/// map for the timeout even when there is none. The requests here come from
+/// the generated code, whose only extension is that timeout.
+fn spare(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
 }
 
 fn millis(d: Duration) -> u64 {

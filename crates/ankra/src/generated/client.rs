@@ -10,14 +10,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///One organisation credential. The reference page marks `provider`, `organisation_id`, `system`, `available`, `clusters`, `operations`, `created_at` and `updated_at` as required. No real body of this endpoint has been published to confirm that, and the official CLI's `CredentialDetail` (a stale subset; Go ignores undeclared keys) proves neither presence nor absence, so only `id` and `name` are required here: requiring less cannot break a real response. Servers add fields over time; unknown fields are kept. Secrets: the page lists `token`, `secret_access_key` and `access_token`. The CLI's create requests carry further secrets (`api_token` for Hetzner, DigitalOcean and UpCloud; `application_secret` and `consumer_key` for OVH; `token_secret` for Proxmox; `private_key` for SSH keys). Whether GET returns any of them is not confirmed (Ankra's docs say secret values "stay masked or in the platform's secret store"); they are modelled as optional, nullable secrets so that they never print if a server does send them.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Credential {
         ///AWS access key id (not secret on its own). Null for non-AWS credentials.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -110,14 +104,8 @@ pub mod types {
         }
     }
     ///A cluster that uses the credential (the reference page calls this object `GetCredentialClusterInfoResult`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialClusterInfo {
         ///When the cluster was added to Ankra. Same format as the credential's `created_at` (RFC 3339 documented; a naive FastAPI timestamp without offset is not ruled out).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -150,9 +138,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialClusterInfoKind {
         #[serde(rename = "imported")]
         Imported,
@@ -219,14 +207,8 @@ pub mod types {
 (`src/usecase/credentials_v2/_credential_health_loader.py`, per the
 CLI's `CredentialHealthSummary`). Absent when no check has run.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialHealthSummary {
         ///Number of checks that failed in a row.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -254,15 +236,9 @@ the CLI uses for other health objects.
         }
     }
     ///GitHub App installation id for Git credentials. Not on the reference page; the official CLI decodes it as a string here and as an integer in credential list items, so either (or null) may be sent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialInstallationId {
         Variant0(::std::option::Option<::std::string::String>),
         Variant1(i64),
@@ -290,14 +266,8 @@ legacy fields of older platform versions (`description`,
 `last_used_at`, `usage_count`, `cluster_count`; "removed in the v2
 list"), modelled here as optional.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialListItem {
         ///Login of the connected account (Git host integrations), e.g. a GitHub organisation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -384,14 +354,8 @@ Shown in the CLI's `State` column. Values are not documented.
         }
     }
     ///An operation run with the credential (the reference page calls this object `GetCredentialOperationInfoResult`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialOperationInfo {
         ///Identifier of the cluster the operation ran on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -430,9 +394,9 @@ Shown in the CLI's `State` column. Values are not documented.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialOperationInfoClusterKind {
         #[serde(rename = "imported")]
         Imported,
@@ -507,9 +471,9 @@ Shown in the CLI's `State` column. Values are not documented.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialProvider {
         #[serde(rename = "aws")]
         Aws,
@@ -597,14 +561,8 @@ Shown in the CLI's `State` column. Values are not documented.
         }
     }
     ///FastAPI error body, used for every error status. For this endpoint `detail` is a message string for HTTP errors and an array of validation items for 422; FastAPI lets a server put any JSON value in `detail` (other Ankra endpoints send arrays of other items), so an object is accepted too. Platform RBAC 403 refusals send `detail: permission_denied` together with `permission` and `scope_type`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ErrorDetail {
         ///Human-readable reason (string); for request validation errors the list of validation problems; any other JSON object a server puts in FastAPI's `detail`.
         pub detail: ErrorDetailDetail,
@@ -623,15 +581,9 @@ Shown in the CLI's `State` column. Values are not documented.
         }
     }
     ///Human-readable reason (string); for request validation errors the list of validation problems; any other JSON object a server puts in FastAPI's `detail`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ErrorDetailDetail {
         String(::std::string::String),
         Array(::std::vec::Vec<ValidationErrorItem>),
@@ -649,14 +601,8 @@ Shown in the CLI's `State` column. Values are not documented.
         }
     }
     ///One FastAPI / pydantic validation problem. Pydantic v2 servers also send `input`, `ctx` and sometimes `url`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ValidationErrorItem {
         ///Extra context of the error (pydantic v2), e.g. the expected format or the parser's message.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -683,15 +629,9 @@ Shown in the CLI's `State` column. Values are not documented.
         }
     }
     ///`ValidationErrorItemLocItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ValidationErrorItemLocItem {
         String(::std::string::String),
         Integer(i64),
@@ -2881,17 +2821,10 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/org/credentials/{}", client.baseurl, encode_path(&
-                credential_id.to_string()),
+                "{}/api/v1/org/credentials/{}", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; credential_id
+                .path_encoded() },
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2900,7 +2833,6 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",

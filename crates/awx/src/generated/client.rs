@@ -15,14 +15,8 @@ in AWX 19.2.2 and a server sends only one of them; `kind` is null for
 credentials of custom (user-defined) credential types; unknown fields
 appear in newer releases and must be kept.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Credential {
         ///True when the credential type's category is `cloud`.
         pub cloud: bool,
@@ -87,14 +81,8 @@ without listing values.
         }
     }
     ///The credential's roles keyed by role field name. Credentials normally have `admin_role`, `use_role` and `read_role`; other keys may appear.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialObjectRoles {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_role: ::std::option::Option<RoleSummary>,
@@ -116,14 +104,8 @@ data structure"). Only `results` is required: with the
 undocumented `count_disabled` parameter AWX sends `results` alone
 (`awx/api/pagination.py`, `get_paginated_response`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialPage {
         ///Total number of credentials matching the query, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -145,14 +127,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///Paths of resources related to the credential, keyed by relation name. Which keys appear depends on the credential and the server version; unknown keys must be kept.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialRelated {
         ///Path of the list of users with access to the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -208,14 +184,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///Short summaries of related objects, so a client need not fetch them. Every key is optional; servers may leave some out for performance and newer servers add keys.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialSummaryFields {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_by: ::std::option::Option<UserSummary>,
@@ -253,9 +223,9 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialType {
         #[serde(rename = "credential")]
         Credential,
@@ -295,14 +265,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///Summary of the credential's type.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialTypeSummary {
         ///Description of the credential type (may be empty).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -322,14 +286,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///Django REST framework error body.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Error {
         ///Human-readable error message.
         pub detail: ::std::string::String,
@@ -342,14 +300,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///Summary of the owning organization; absent when `organization` is null.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct OrganizationSummary {
         ///Description of the organization (may be empty).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -369,14 +321,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///One owner of the credential.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Owner {
         ///For a user, first and last name joined by a space (a single space when both are empty); otherwise the team or organization description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -414,9 +360,9 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum OwnerType {
         #[serde(rename = "user")]
         User,
@@ -464,14 +410,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///The credential's entry in the django-ansible-base resource registry, used to keep objects in step across AAP services. AWX declares it as `SUMMARIZABLE_FK_FIELDS['resource'] = ('ansible_id', 'resource_type')` (`awx/api/serializers.py`); it is present on releases with the resource registry, for registered objects, and absent otherwise.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ResourceSummary {
         ///Service-independent ID (a UUID) of the object in the resource registry.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -488,14 +428,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///Summary of one role on the credential.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct RoleSummary {
         ///What holders of the role may do.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -515,14 +449,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///What the requesting user may do with this credential.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct UserCapabilities {
         ///Whether the requesting user may copy the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -545,14 +473,8 @@ undocumented `count_disabled` parameter AWX sends `results` alone
         }
     }
     ///Summary of a user (creator or last modifier of the credential).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct UserSummary {
         ///First name of the user (may be empty).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2898,14 +2820,6 @@ pub mod builder {
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
             let url = format!("{}/credentials/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2934,7 +2848,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("page_size", &page_size))
                 .query(&progenitor_client::QueryParam::new("search", &search))
-                .headers(header_map)
                 .build()?;
             Ok((client, request))
         }
@@ -3090,16 +3003,9 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/{}/", client.baseurl, encode_path(& id.to_string()),
+                "{}/credentials/{}/", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; id.path_encoded() },
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3108,7 +3014,6 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",

@@ -13,14 +13,8 @@ pub mod types {
 `credential_1.1_get_response_body`). The secret `keyStore` is never
 part of this representation.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Credential {
         /**Globally unique identifier of the credential (a UUID; NetApp's
 reference describes it as conforming to the UUIDv4 schema, and
@@ -112,9 +106,9 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialKeyType {
         #[serde(rename = "generic")]
         Generic,
@@ -181,14 +175,8 @@ Absent when the credential was created without one.
 `credential_1.1_list_response_body`, which requires `items` and
 `metadata`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialList {
         /**The credentials of this page, each the full read representation
 (`credential_1.1_get_response_body`); NetApp marks the array
@@ -225,9 +213,9 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialListType {
         #[serde(rename = "application/astra-credentials")]
         ApplicationAstraCredentials,
@@ -279,9 +267,9 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialListVersion {
         #[serde(rename = "1.1")]
         X11,
@@ -335,9 +323,9 @@ Absent when the credential was created without one.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialType {
         #[serde(rename = "application/astra-credential")]
         ApplicationAstraCredential,
@@ -393,9 +381,9 @@ it; when absent the credential is valid (`"true"` is the default).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialValid {
         #[serde(rename = "true")]
         True,
@@ -449,9 +437,9 @@ it; when absent the credential is valid (`"true"` is the default).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialVersion {
         #[serde(rename = "1.1")]
         X11,
@@ -495,18 +483,9 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`GetCredentialAccountId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialAccountId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialAccountId {
         type Target = ::std::string::String;
@@ -569,18 +548,9 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`GetCredentialCredentialId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialCredentialId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialCredentialId {
         type Target = ::std::string::String;
@@ -643,14 +613,8 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///One rejected query parameter in a 400 problem.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct InvalidParam {
         ///Name of the invalid query parameter.
         pub name: ::std::string::String,
@@ -665,18 +629,9 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`ListCredentialsAccountId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ListCredentialsAccountId(::std::string::String);
     impl ::std::ops::Deref for ListCredentialsAccountId {
         type Target = ::std::string::String;
@@ -739,18 +694,9 @@ it; when absent the credential is valid (`"true"` is the default).
         }
     }
     ///`ListCredentialsOrderBy`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ListCredentialsOrderBy(::std::string::String);
     impl ::std::ops::Deref for ListCredentialsOrderBy {
         type Target = ::std::string::String;
@@ -816,14 +762,8 @@ this document's version. Up to 23.04.0 they listed `description`
 instead of `detail` as required while defining, and showing in their
 examples, `detail`; this schema follows the bodies (`detail`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ProblemDetails {
         ///Optional ID (UUID) correlating this error with Astra's logs and events.
         #[serde(
@@ -856,14 +796,8 @@ examples, `detail`; this schema follows the bodies (`detail`).
         }
     }
     ///One name/value label on an Astra resource.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct TypeAstraLabel {
         ///Label name, for example `astra.netapp.io/labels/read-only/credType`.
         pub name: ::std::string::String,
@@ -888,14 +822,8 @@ examples and the 2022-2024 captures in NetApp's toolkit docs) carries
 `modifiedBy` is often absent. Whether system-created credentials
 always carry all four is not confirmed.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct TypeAstraMetadata {
         /**ID (UUID) of the user or service that created the resource.
 Optional in NetApp's GET schema; sent in every published body.
@@ -956,14 +884,8 @@ schema; sent in every published body. NetApp's `type_astra_time`: UTC with `Z`, 
 all fields optional): the continue token and count, plus the usual
 labels and audit fields.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct TypeAstraMetadataList {
         /**Opaque token (base64 text, NetApp's `type_base64_data`) to pass
 as the `continue` query parameter for the next page; absent
@@ -2377,17 +2299,10 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/accounts/{}/core/v1/credentials", client.baseurl, encode_path(&
-                account_id.to_string()),
+                "{}/accounts/{}/core/v1/credentials", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; account_id
+                .path_encoded() },
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2400,7 +2315,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("filter", &filter))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .headers(header_map)
                 .build()?;
             Ok((client, request))
         }
@@ -2589,17 +2503,11 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/accounts/{}/core/v1/credentials/{}", client.baseurl, encode_path(&
-                account_id.to_string()), encode_path(& credential_id.to_string()),
+                "{}/accounts/{}/core/v1/credentials/{}", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; account_id
+                .path_encoded() }, { use credential_clients_runtime::path::EncodePath as
+                _; credential_id.path_encoded() },
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2608,7 +2516,6 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",

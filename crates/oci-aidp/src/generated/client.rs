@@ -15,14 +15,8 @@ always present; every other field may be omitted, and the free-text
 and time fields may also be sent as `null`. Servers may add fields
 not listed here.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Credential {
         ///The identifier (in practice the OCID) of the user who created the credential.
         #[serde(
@@ -117,14 +111,8 @@ credentials through the public API", Oracle's
 `models/credential_collection.py`; `items` is its only field and
 required).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialCollection {
         ///The credential summaries of this page.
         pub items: ::std::vec::Vec<CredentialSummary>,
@@ -143,15 +131,9 @@ Oracle's own SDK models (`SecretTokenCredentialDetails`,
 Oracle's SDKs fall back to the bare base object for an unknown
 `credentialType`, so clients must keep unknown variants.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialDetails {
         SecretTokenCredentialDetails(SecretTokenCredentialDetails),
         VaultReferenceCredentialDetails(VaultReferenceCredentialDetails),
@@ -187,9 +169,9 @@ failed state); new states may appear, so unknown values are kept.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialLifecycleState {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -248,14 +230,8 @@ required; no real list body has been published, so only `key`
 and `displayName` (the two required on `Credential` too) are
 required here. Servers may add fields; they are kept.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialSummary {
         ///The identifier (in practice the OCID) of the user who created the credential.
         #[serde(
@@ -328,9 +304,9 @@ are those of Oracle's models; unknown values are kept.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialSummaryCredentialType {
         #[serde(rename = "SECRET_TOKEN")]
         SecretToken,
@@ -393,9 +369,9 @@ are those of Oracle's models; unknown values are kept.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialSummaryLifeCycleState {
         #[serde(rename = "ACTIVE")]
         Active,
@@ -460,9 +436,9 @@ New kinds may appear; keep unknown values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialType {
         #[serde(rename = "SECRET_TOKEN")]
         SecretToken,
@@ -515,14 +491,8 @@ Oracle documents both `code` and `message` as required, but bodies in
 Oracle's own SDK test fixtures omit one or the other, so neither is
 required here (a body without them is still the typed error).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Error {
         ///A short error code for programmatic handling, e.g. `NotAuthorizedOrNotFound`, `TooManyRequests`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -561,18 +531,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`GetCredentialAiDataPlatformId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialAiDataPlatformId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialAiDataPlatformId {
         type Target = ::std::string::String;
@@ -626,18 +587,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`GetCredentialCredentialKey`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialCredentialKey(::std::string::String);
     impl ::std::ops::Deref for GetCredentialCredentialKey {
         type Target = ::std::string::String;
@@ -693,18 +645,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`GetCredentialOpcRequestId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct GetCredentialOpcRequestId(::std::string::String);
     impl ::std::ops::Deref for GetCredentialOpcRequestId {
         type Target = ::std::string::String;
@@ -759,18 +702,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`ListCredentialsAiDataPlatformId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ListCredentialsAiDataPlatformId(::std::string::String);
     impl ::std::ops::Deref for ListCredentialsAiDataPlatformId {
         type Target = ::std::string::String;
@@ -835,9 +769,9 @@ required here (a body without them is still the typed error).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ListCredentialsCredentialType {
         #[serde(rename = "SECRET_TOKEN")]
         SecretToken,
@@ -886,18 +820,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`ListCredentialsDisplayName`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ListCredentialsDisplayName(::std::string::String);
     impl ::std::ops::Deref for ListCredentialsDisplayName {
         type Target = ::std::string::String;
@@ -953,18 +878,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`ListCredentialsOpcRequestId`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ListCredentialsOpcRequestId(::std::string::String);
     impl ::std::ops::Deref for ListCredentialsOpcRequestId {
         type Target = ::std::string::String;
@@ -1019,18 +935,9 @@ required here (a body without them is still the typed error).
         }
     }
     ///`ListCredentialsPage`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ListCredentialsPage(::std::string::String);
     impl ::std::ops::Deref for ListCredentialsPage {
         type Target = ::std::string::String;
@@ -1093,9 +1000,9 @@ required here (a body without them is still the typed error).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ListCredentialsSortBy {
         #[serde(rename = "timeCreated")]
         TimeCreated,
@@ -1154,9 +1061,9 @@ required here (a body without them is still the typed error).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ListCredentialsSortOrder {
         #[serde(rename = "ASC")]
         Asc,
@@ -1205,14 +1112,8 @@ create and read, and no real GET body has been published: whether
 the server returns, masks or omits `secretValue` on read is not
 confirmed. Only `secretKey` is therefore required here.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SecretPair {
         ///The name of the secret within the credential (not itself secret).
         #[serde(rename = "secretKey")]
@@ -1236,14 +1137,8 @@ way).
         }
     }
     ///Credential material made of secret key/value pairs, such as API tokens or passwords.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct SecretTokenCredentialDetails {
         ///Discriminator; always `SECRET_TOKEN` for this variant.
         #[serde(rename = "credentialType")]
@@ -1270,9 +1165,9 @@ way).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum SecretTokenCredentialDetailsCredentialType {
         #[serde(rename = "SECRET_TOKEN")]
         SecretToken,
@@ -1318,14 +1213,8 @@ SDK model marks every field `[Required]`; `privateKey` is optional
 here because no real GET body shows whether the server returns it
 on read.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ServiceAccountCredentialDetails {
         ///Discriminator; always `SERVICE_ACCOUNT` for this variant.
         #[serde(rename = "credentialType")]
@@ -1370,9 +1259,9 @@ material on read (not confirmed either way).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ServiceAccountCredentialDetailsCredentialType {
         #[serde(rename = "SERVICE_ACCOUNT")]
         ServiceAccount,
@@ -1414,14 +1303,8 @@ material on read (not confirmed either way).
         }
     }
     ///Credential material kept outside the platform, in OCI Vault; only a reference is stored.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct VaultReferenceCredentialDetails {
         ///Discriminator; always `VAULT_REFERENCE` for this variant.
         #[serde(rename = "credentialType")]
@@ -1448,9 +1331,9 @@ material on read (not confirmed either way).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum VaultReferenceCredentialDetailsCredentialType {
         #[serde(rename = "VAULT_REFERENCE")]
         VaultReference,
@@ -3158,8 +3041,9 @@ pub mod builder {
             let should_update_recent = should_update_recent
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/20260430/aiDataPlatforms/{}/credentials", client.baseurl,
-                encode_path(& ai_data_platform_id.to_string()),
+                "{}/20260430/aiDataPlatforms/{}/credentials", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; ai_data_platform_id
+                .path_encoded() },
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map
@@ -3404,9 +3288,10 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let should_update_recent = should_update_recent
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/20260430/aiDataPlatforms/{}/credentials/{}", client.baseurl,
-                encode_path(& ai_data_platform_id.to_string()), encode_path(&
-                credential_key.to_string()),
+                "{}/20260430/aiDataPlatforms/{}/credentials/{}", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; ai_data_platform_id
+                .path_encoded() }, { use credential_clients_runtime::path::EncodePath as
+                _; credential_key.path_encoded() },
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map

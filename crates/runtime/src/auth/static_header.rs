@@ -112,6 +112,15 @@ impl Authenticate for StaticHeader {
         self.apply(request);
         Box::pin(std::future::ready(Ok(())))
     }
+
+    fn authenticate_now(&self, request: &mut reqwest::Request) -> Option<Result<(), AuthError>> {
+        self.apply(request);
+        Some(Ok(()))
+    }
+
+    fn may_refresh(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -24,40 +24,66 @@
 //! Private keys, tokens and pass phrases never appear in `Debug` output or
 //! in error messages.
 
+#[cfg(feature = "oci")]
 mod certificate;
+#[cfg(feature = "oci")]
 mod der;
+#[cfg(feature = "oci")]
 mod error;
+#[cfg(feature = "oci")]
 mod federation;
+#[cfg(feature = "oci")]
 mod fetch;
+#[cfg(feature = "oci")]
 mod instance_principal;
+#[cfg(feature = "oci")]
 mod key;
+#[cfg(feature = "oci")]
 mod mode;
+#[cfg(feature = "oci")]
 mod pem;
+#[cfg(feature = "oci")]
 mod profile;
 pub mod realm;
+#[cfg(feature = "oci")]
 mod resource_principal;
+#[cfg(feature = "oci")]
 mod session;
+#[cfg(feature = "oci")]
 mod signer;
+#[cfg(feature = "oci")]
 mod token;
+#[cfg(feature = "oci")]
 mod watched;
 
 #[cfg(test)]
+#[cfg(feature = "oci")]
 mod reference_rsa;
 #[cfg(test)]
+#[cfg(feature = "oci")]
 mod tests;
 
+#[cfg(feature = "oci")]
 pub use error::{ConfigError, FetchError, SignError};
+#[cfg(feature = "oci")]
 pub use instance_principal::{
     AUTH_CLIENT_URL_ENV, DEFAULT_METADATA_URL, InstancePrincipalAuth, InstancePrincipalOptions,
     METADATA_URL_ENV,
 };
+#[cfg(feature = "oci")]
 pub use mode::{OciAuth, OciAuthMode, UnknownAuthMode};
+#[cfg(feature = "oci")]
 pub use profile::OciConfig;
+#[cfg(feature = "oci")]
 pub use resource_principal::ResourcePrincipalAuth;
+#[cfg(feature = "oci")]
 pub use session::SessionTokenAuth;
+#[cfg(feature = "oci")]
 pub use signer::Signer;
+#[cfg(feature = "oci")]
 pub use token::TokenError;
 
+#[cfg(feature = "oci")]
 /// The environment variables of resource principals (version 2.2).
 pub mod resource_principal_env {
     pub use super::resource_principal::{

@@ -318,4 +318,8 @@ impl Authenticate for OciAuth {
     fn unauthorized(&self) -> bool {
         self.as_dyn().unauthorized()
     }
+
+    fn may_refresh(&self) -> bool {
+        self.as_dyn().may_refresh()
+    }
 }

@@ -122,7 +122,9 @@ impl Regions {
     /// them. A file or variable that does not parse is ignored, as Oracle's
     /// SDKs ignore it.
     pub fn from_env() -> Regions {
-        let home = super::profile::home_dir();
+        let home = std::env::var_os("HOME")
+            .filter(|home| !home.is_empty())
+            .map(std::path::PathBuf::from);
         let file = home.map(|home| home.join(".oci").join("regions-config.json"));
         Regions::from_sources(
             file.as_deref(),

@@ -30,7 +30,7 @@ use reqwest::header::{
 use reqwest::{Method, Request, Url};
 
 use crate::api::AuthScheme;
-use crate::auth::{AuthFuture, Authenticate};
+use crate::auth::{AuthError, AuthFuture, Authenticate};
 
 use super::error::{ConfigError, SignError};
 use super::key::{self, SigningKey};
@@ -325,6 +325,14 @@ impl Authenticate for Signer {
     ) -> AuthFuture<'a> {
         let result = self.sign(request, SystemTime::now()).map_err(Into::into);
         Box::pin(std::future::ready(result))
+    }
+
+    fn authenticate_now(&self, request: &mut Request) -> Option<Result<(), AuthError>> {
+        Some(self.sign(request, SystemTime::now()).map_err(Into::into))
+    }
+
+    fn may_refresh(&self) -> bool {
+        false
     }
 }
 

@@ -19,14 +19,8 @@ here (e.g. references when `include_references=true`).
 page, so they are optional; `shared_team_slugs` is missing there only
 from list items, not from GET, and stays required.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Credential {
         /**Domains the credential may be sent to in HTTP requests; empty when
 the credential is not restricted to particular hosts.
@@ -147,9 +141,9 @@ credentials.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialAwsAuthenticationType {
         #[serde(rename = "KEY")]
         Key,
@@ -210,9 +204,9 @@ unknown values.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum CredentialMode {
         #[serde(rename = "TEXT")]
         Text,
@@ -279,14 +273,8 @@ unknown values.
 the vendor page but omitted by real GET responses; no real capture
 shows which of its fields are always present, so all are optional.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialOwner {
         ///Email address of the owning user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -313,14 +301,8 @@ shows which of its fields are always present, so all are optional.
 `tines/credentials.go` `CredentialList`; Tines API "Welcome",
 "The 'meta' object").
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct CredentialPage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub meta: ::std::option::Option<PaginationMeta>,
@@ -335,14 +317,8 @@ shows which of its fields are always present, so all are optional.
         }
     }
     ///Error body of the form `{"errors": [{"message": ..., "details": ...}]}`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ErrorEnvelope {
         ///The errors that occurred.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -356,15 +332,9 @@ shows which of its fields are always present, so all are optional.
         }
     }
     ///Error body sent as a bare JSON array of message objects or strings.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ErrorList(pub ::std::vec::Vec<ErrorListItem>);
     impl ::std::ops::Deref for ErrorList {
         type Target = ::std::vec::Vec<ErrorListItem>;
@@ -385,15 +355,9 @@ shows which of its fields are always present, so all are optional.
     /**One entry of a bare error array: a message object or a plain string.
 Union of an object and a string, so it has no single `type`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ErrorListItem {
         ErrorMessage(ErrorMessage),
         String(::std::string::String),
@@ -404,14 +368,8 @@ Union of an object and a string, so it has no single `type`.
         }
     }
     ///One error.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct ErrorMessage {
         /**Further detail about the error, usually a string. No real Tines
 error body has been published (the go-sdk only guesses the shape
@@ -436,15 +394,9 @@ message objects or strings). Some errors come as plain text instead
 (see the `text/plain` alternatives). Schema has no single `type`
 because it is a union of an object and an array.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ErrorResponse {
         Envelope(ErrorEnvelope),
         List(ErrorList),
@@ -470,9 +422,9 @@ because it is a union of an object and an array.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ListCredentialsFilter {
         #[serde(rename = "UNUSED_IN_ACTIONS")]
         UnusedInActions,
@@ -524,14 +476,8 @@ items occurs, an object named meta will be included"). The go-sdk's
 `paginate.Meta` (`internal/paginate/paginate.go`) declares the same
 seven fields.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct PaginationMeta {
         ///Total number of items over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -579,9 +525,9 @@ every team (`GLOBAL`), or by the teams in `shared_team_slugs`
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum ReadAccess {
         #[serde(rename = "TEAM")]
         Team,
@@ -643,9 +589,9 @@ the vendor's GET page, so optional.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub enum RestrictionType {
         #[serde(rename = "RESTRICTED")]
         Restricted,
@@ -697,15 +643,9 @@ returned). Listed on the vendor page; real GET responses omit the
 field, and other credential endpoints send it as `null`, so it is
 optional and nullable.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct TestCredential(pub ::std::option::Option<TestCredentialInner>);
     impl ::std::ops::Deref for TestCredential {
         type Target = ::std::option::Option<TestCredentialInner>;
@@ -730,14 +670,8 @@ returned). Listed on the vendor page; real GET responses omit the
 field, and other credential endpoints send it as `null`, so it is
 optional and nullable.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct TestCredentialInner {
         ///When the test credential was created (ISO 8601, as the credential's `created_at`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2232,14 +2166,6 @@ pub mod builder {
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let team_id = team_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/user_credentials", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2253,7 +2179,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("per_page", &per_page))
                 .query(&progenitor_client::QueryParam::new("team_id", &team_id))
-                .headers(header_map)
                 .build()?;
             Ok((client, request))
         }
@@ -2407,17 +2332,10 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let include_references = include_references.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/v1/user_credentials/{}", client.baseurl, encode_path(&
-                credential_id.to_string()),
+                "{}/api/v1/user_credentials/{}", client.baseurl, { use
+                credential_clients_runtime::path::EncodePath as _; credential_id
+                .path_encoded() },
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2432,7 +2350,6 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
                         &include_references,
                     ),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",

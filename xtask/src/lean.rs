@@ -1,0 +1,173 @@
+//! Post-processing of progenitor's client: optional weight out of a
+//! default build (the `schemars::JsonSchema` derives go behind the crate's
+//! `schema` feature) and per-request work out of every call (no
+//! `api-version` header that the runtime would remove again, no `String`s
+//! for encoding path parameters).
+
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+
+/// `#[derive(.., schemars::JsonSchema)]` becomes `#[derive(..)]` plus
+/// `#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]`.
+pub fn schema_derives_behind_feature(file: &mut syn::File) {
+    struct Gate;
+    impl Gate {
+        fn attrs(attrs: &mut Vec<syn::Attribute>) {
+            let mut gated = false;
+            for attr in attrs.iter_mut() {
+                if !attr.path().is_ident("derive") {
+                    continue;
+                }
+                let Ok(paths) =
+                    attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                else {
+                    continue;
+                };
+                let before = paths.len();
+                let kept: Punctuated<syn::Path, syn::Token![,]> =
+                    paths.into_iter().filter(|p| !is_json_schema(p)).collect();
+                if kept.len() != before {
+                    gated = true;
+                    *attr = syn::parse_quote!(#[derive(#kept)]);
+                }
+            }
+            if gated {
+                attrs.push(syn::parse_quote!(
+                    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+                ));
+            }
+        }
+    }
+    impl VisitMut for Gate {
+        fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+            Self::attrs(&mut item.attrs);
+            syn::visit_mut::visit_item_struct_mut(self, item);
+        }
+        fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+            Self::attrs(&mut item.attrs);
+            syn::visit_mut::visit_item_enum_mut(self, item);
+        }
+    }
+    Gate.visit_file_mut(file);
+}
+
+fn is_json_schema(path: &syn::Path) -> bool {
+    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    names == ["schemars", "JsonSchema"]
+}
+
+/// Drop progenitor's `api-version` header: the statements
+/// `let mut header_map = HeaderMap::with_capacity(..)` and
+/// `header_map.append("api-version", ..)` go, and so does the
+/// `.headers(header_map)` call on the request builder, when nothing else is
+/// appended to the map. (The runtime's `pre` hook removes the header
+/// anyway; building it costs an allocation per request.)
+pub fn drop_api_version_header(file: &mut syn::File) {
+    struct Drop;
+    impl VisitMut for Drop {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            syn::visit_mut::visit_block_mut(self, block);
+            let text = |s: &syn::Stmt| quote::quote!(#s).to_string();
+            let uses_map: Vec<usize> = block
+                .stmts
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| text(s).contains("header_map"))
+                .map(|(i, _)| i)
+                .collect();
+            // Exactly: the `let`, the api-version append, and the builder.
+            if uses_map.len() != 3 {
+                return;
+            }
+            let (decl, append, build) = (uses_map[0], uses_map[1], uses_map[2]);
+            if !text(&block.stmts[decl]).starts_with("let mut header_map")
+                || !text(&block.stmts[append]).contains("\"api-version\"")
+            {
+                return;
+            }
+            let mut strip = StripHeaders(false);
+            strip.visit_stmt_mut(&mut block.stmts[build]);
+            if !strip.0 {
+                return;
+            }
+            block.stmts.remove(append);
+            block.stmts.remove(decl);
+        }
+    }
+    /// Removes `.headers(header_map)` from a method chain.
+    struct StripHeaders(bool);
+    impl VisitMut for StripHeaders {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && {
+                    let args = &call.args;
+                    quote::quote!(#args).to_string().contains("header_map")
+                }
+            {
+                *expr = (*call.receiver).clone();
+                self.0 = true;
+                self.visit_expr_mut(expr);
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    Drop.visit_file_mut(file);
+}
+
+/// `encode_path(&value.to_string())` (two `String`s per path parameter and
+/// request) becomes `credential_clients_runtime::path::encoded(&value)`,
+/// which percent-encodes the same characters while the URL is formatted.
+pub fn encode_path_parameters_in_place(file: &mut syn::File) {
+    struct Rewrite;
+    impl VisitMut for Rewrite {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::Call(call) = expr else {
+                return;
+            };
+            let syn::Expr::Path(func) = &*call.func else {
+                return;
+            };
+            if !func.path.is_ident("encode_path") || call.args.len() != 1 {
+                return;
+            }
+            let Some(syn::Expr::Reference(reference)) = call.args.first() else {
+                return;
+            };
+            let syn::Expr::MethodCall(to_string) = &*reference.expr else {
+                return;
+            };
+            if to_string.method != "to_string" || !to_string.args.is_empty() {
+                return;
+            }
+            let value = &to_string.receiver;
+            // Method syntax, so that the value resolves (through `Deref`,
+            // for pattern-checked newtypes) exactly as `.to_string()` did.
+            *expr = syn::parse_quote!({
+                use credential_clients_runtime::path::EncodePath as _;
+                #value.path_encoded()
+            });
+        }
+
+        /// The URL is built in a `format!`, whose arguments syn keeps as
+        /// tokens: parse them, rewrite, put them back.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if !mac.path.is_ident("format") {
+                return;
+            }
+            let Ok(mut args) =
+                mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            else {
+                return;
+            };
+            for arg in args.iter_mut() {
+                self.visit_expr_mut(arg);
+            }
+            mac.tokens = quote::quote!(#args);
+        }
+    }
+    Rewrite.visit_file_mut(file);
+}
