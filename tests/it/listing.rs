@@ -8,7 +8,6 @@
 //! Items are built from each spec's own list example, renumbered per page,
 //! so the test follows the specs rather than a fixture of its own.
 
-use std::path::Path;
 use std::time::Duration;
 
 use crate::support::{Recorded, Reply, Server};
@@ -20,16 +19,9 @@ const TOKEN: &str = "listing-token-7f31c2";
 const ASTRA_ACCOUNT: &str = "6b9c2a5e-5a3c-4b0e-9d5e-2f1d8c7b6a54";
 const OCI_PLATFORM: &str = "ocid1.datalake.oc1.iad.listing";
 
-fn spec(stem: &str) -> Value {
-    let rel = format!("specs/{stem}.yaml");
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel))
-        .unwrap_or_else(|e| panic!("{rel}: {e}"));
-    xtask::spec::parse_yaml(Path::new(&rel), &text).unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// The list operation's 200 example and its pagination extension.
 fn list_example(stem: &str) -> (Value, Value) {
-    let doc = spec(stem);
+    let doc = crate::providers::spec(stem);
     for item in doc["paths"].as_object().unwrap().values() {
         let op = &item["get"];
         if op["operationId"] == "list_credentials" {

@@ -67,71 +67,81 @@ fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     current
 }
 
-/// The demo request of a spec.
-pub fn demo_call(spec: &str) -> anyhow::Result<DemoCall> {
-    let doc = parse_yaml(spec).context("the embedded spec is not valid YAML")?;
-    let paths = doc
-        .get("paths")
+/// The GET operation `operation`: its route, path item and operation.
+fn find_get<'a>(
+    doc: &'a Value,
+    operation: &str,
+) -> anyhow::Result<(&'a str, &'a Value, &'a Value)> {
+    doc.get("paths")
         .and_then(Value::as_object)
-        .context("the spec has no paths")?;
-    let (route, item, op) = paths
+        .context("the spec has no paths")?
         .iter()
         .find_map(|(route, item)| {
             let op = item.get("get")?;
-            (op.get("operationId").and_then(Value::as_str) == Some("get_credential"))
-                .then_some((route, item, op))
+            (op.get("operationId").and_then(Value::as_str) == Some(operation)).then_some((
+                route.as_str(),
+                item,
+                op,
+            ))
         })
-        .context("the spec has no GET operation `get_credential`")?;
+        .with_context(|| format!("the spec has no GET operation `{operation}`"))
+}
 
-    let body = {
-        let ok = op
-            .pointer("/responses/200")
-            .map(|r| deref(&doc, r))
-            .context("get_credential has no 200 response")?;
-        let media = ok
-            .get("content")
+/// The primary example of the operation's 200 response.
+fn ok_example(doc: &Value, op: &Value, operation: &str) -> anyhow::Result<Value> {
+    let media = op
+        .pointer("/responses/200")
+        .map(|r| deref(doc, r))
+        .and_then(|r| r.get("content"))
+        .and_then(Value::as_object)
+        .and_then(|c| c.values().next())
+        .with_context(|| format!("`{operation}` has no 200 response with content"))?;
+    match media.get("example") {
+        Some(example) => Ok(example.clone()),
+        None => media
+            .get("examples")
             .and_then(Value::as_object)
-            .and_then(|c| c.values().next())
-            .context("the 200 response has no content")?;
-        match media.get("example") {
-            Some(example) => example.clone(),
-            None => media
-                .get("examples")
-                .and_then(Value::as_object)
-                .and_then(|e| e.values().next())
-                .map(|e| deref(&doc, e))
-                .and_then(|e| e.get("value"))
-                .cloned()
-                .context("the 200 response has no example")?,
-        }
-    };
+            .and_then(|e| e.values().next())
+            .map(|e| deref(doc, e))
+            .and_then(|e| e.get("value"))
+            .cloned()
+            .with_context(|| format!("the 200 response of `{operation}` has no example")),
+    }
+}
 
+/// The required parameters (path parameters and `required: true`) of the
+/// path item and the operation: (name, resolved parameter).
+fn required_params<'a>(
+    doc: &'a Value,
+    item: &'a Value,
+    op: &'a Value,
+) -> Vec<(&'a str, &'a Value)> {
+    item.get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .chain(op.get("parameters").and_then(Value::as_array))
+        .flatten()
+        .map(|p| deref(doc, p))
+        .filter(|p| {
+            p.get("in").and_then(Value::as_str) == Some("path")
+                || p.get("required").and_then(Value::as_bool).unwrap_or(false)
+        })
+        .filter_map(|p| Some((p.get("name")?.as_str()?, p)))
+        .collect()
+}
+
+/// The demo request of a spec.
+pub fn demo_call(spec: &str) -> anyhow::Result<DemoCall> {
+    let doc = parse_yaml(spec).context("the embedded spec is not valid YAML")?;
+    let (route, item, op) = find_get(&doc, "get_credential")?;
+    let body = ok_example(&doc, op, "get_credential")?;
     let id_name = route
         .rsplit('/')
         .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .context("the get_credential route has no path parameter")?;
     let mut id = None;
     let mut params = Vec::new();
-    let all = item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .chain(op.get("parameters").and_then(Value::as_array))
-        .flatten();
-    for param in all {
-        let param = deref(&doc, param);
-        let Some(name) = param.get("name").and_then(Value::as_str) else {
-            continue;
-        };
-        let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
-        let required = location == "path"
-            || param
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-        if !required {
-            continue;
-        }
+    for (name, param) in required_params(&doc, item, op) {
         let given = example_value(&doc, param);
         if name == id_name {
             // Without an example, ask for the id the example body has.
@@ -171,60 +181,15 @@ pub struct DemoList {
 /// The demo listing of `operation` (the API's list operation).
 pub fn demo_list(spec: &str, operation: &str) -> anyhow::Result<DemoList> {
     let doc = parse_yaml(spec).context("the embedded spec is not valid YAML")?;
-    let paths = doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .context("the spec has no paths")?;
-    let (item, op) = paths
-        .values()
-        .find_map(|item| {
-            let op = item.get("get")?;
-            (op.get("operationId").and_then(Value::as_str) == Some(operation)).then_some((item, op))
-        })
-        .with_context(|| format!("the spec has no GET operation `{operation}`"))?;
-    let media = op
-        .pointer("/responses/200")
-        .map(|r| deref(&doc, r))
-        .and_then(|r| r.get("content"))
-        .and_then(Value::as_object)
-        .and_then(|c| c.values().next())
-        .with_context(|| format!("`{operation}` has no 200 response with content"))?;
-    let body = media
-        .get("example")
-        .cloned()
-        .or_else(|| {
-            media
-                .get("examples")
-                .and_then(Value::as_object)
-                .and_then(|e| e.values().next())
-                .map(|e| deref(&doc, e))
-                .and_then(|e| e.get("value"))
-                .cloned()
-        })
-        .with_context(|| format!("the 200 response of `{operation}` has no example"))?;
-    let mut params = Vec::new();
-    let all = item
-        .get("parameters")
-        .and_then(Value::as_array)
+    let (_, item, op) = find_get(&doc, operation)?;
+    let body = ok_example(&doc, op, operation)?;
+    let params = required_params(&doc, item, op)
         .into_iter()
-        .chain(op.get("parameters").and_then(Value::as_array))
-        .flatten();
-    for param in all {
-        let param = deref(&doc, param);
-        let Some(name) = param.get("name").and_then(Value::as_str) else {
-            continue;
-        };
-        let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
-        let required = location == "path"
-            || param
-                .get("required")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-        if required {
+        .map(|(name, param)| {
             let value = example_value(&doc, param).unwrap_or_else(|| synthesized(&doc, param));
-            params.push((name.to_string(), value));
-        }
-    }
+            (name.to_string(), value)
+        })
+        .collect();
     Ok(DemoList { body, params })
 }
 

@@ -87,10 +87,6 @@ impl Paginated {
     }
 }
 
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// Read and check every operation's pagination extension. All problems are
 /// returned.
 pub fn read(file: &Path, doc: &Value) -> Result<Vec<Paginated>, Vec<SpecError>> {
@@ -108,14 +104,17 @@ pub fn read(file: &Path, doc: &Value) -> Result<Vec<Paginated>, Vec<SpecError>> 
                 if op.get(LIST).is_some() {
                     errors.push(SpecError::new(
                         file,
-                        format!("/paths/{}/{method}/{LIST}", escape(path)),
+                        format!("/paths/{}/{method}/{LIST}", crate::error::escape_pointer_token(path)),
                         Rule::Pagination,
                         format!("only a paginated operation (with `{PAGINATION}`) can be the list operation"),
                     ));
                 }
                 continue;
             };
-            let at = format!("/paths/{}/{method}", escape(path));
+            let at = format!(
+                "/paths/{}/{method}",
+                crate::error::escape_pointer_token(path)
+            );
             match check(file, doc, item, method, path, op, ext, &at) {
                 Ok(p) => found.push(p),
                 Err(mut e) => errors.append(&mut e),
@@ -176,7 +175,7 @@ fn check(
             "items" | "next-url" | "next-token" | "next-header" | "token-param" | "page-size-param"
         ) {
             err(
-                format!("{ext_at}/{}", escape(key)),
+                format!("{ext_at}/{}", crate::error::escape_pointer_token(key)),
                 format!(
                     "unknown key `{key}` (known: items, next-url, next-token, next-header, \
                      token-param, page-size-param)"

@@ -18,7 +18,11 @@ pub fn serve(
     pagination: &Pagination,
     example: &Value,
 ) -> usize {
-    let path = path_regex(route);
+    // The route as a regex (each `{parameter}` one segment), as the
+    // generated typed mocks match it.
+    let path = credential_clients::runtime::mock::template_regex(route)
+        .map(|r| r.as_str().to_string())
+        .unwrap_or_else(|_| format!("^{}$", route));
     let items = example
         .pointer(pagination.items)
         .and_then(Value::as_array)
@@ -101,35 +105,6 @@ fn set(body: &mut Value, ptr: &str, value: Option<Value>) {
     if let Some(slot) = body.pointer_mut(ptr) {
         *slot = value.unwrap_or(Value::Null);
     }
-}
-
-/// `/accounts/{account_id}/x` -> `^/accounts/[^/]+/x$`.
-fn path_regex(route: &str) -> String {
-    let mut out = String::from("^");
-    for (i, segment) in route.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        if segment.starts_with('{') && segment.ends_with('}') {
-            out.push_str("[^/]+");
-        } else {
-            out.push_str(&regex_escape(segment));
-        }
-    }
-    out.push('$');
-    out
-}
-
-fn regex_escape(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
-            special
-                .then_some('\\')
-                .into_iter()
-                .chain(std::iter::once(c))
-        })
-        .collect()
 }
 
 /// The route with its path parameters filled in.
