@@ -67,6 +67,11 @@ pub fn drop_api_version_header(file: &mut syn::File) {
     impl VisitMut for Drop {
         fn visit_block_mut(&mut self, block: &mut syn::Block) {
             syn::visit_mut::visit_block_mut(self, block);
+            // Printing every statement of every block is what this costs;
+            // a block that never names the map is left at once.
+            if !block.stmts.iter().any(names_header_map) {
+                return;
+            }
             let text = |s: &syn::Stmt| quote::quote!(#s).to_string();
             let uses_map: Vec<usize> = block
                 .stmts
@@ -115,6 +120,64 @@ pub fn drop_api_version_header(file: &mut syn::File) {
         }
     }
     Drop.visit_file_mut(file);
+}
+
+/// Whether `header_map` occurs in the statement: in an identifier, a
+/// literal, an attribute or a macro's tokens. (A statement this misses
+/// keeps its `api-version` header, which the runtime removes anyway.)
+fn names_header_map(stmt: &syn::Stmt) -> bool {
+    use syn::visit::Visit;
+    fn scan(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i.to_string().contains("header_map"),
+            proc_macro2::TokenTree::Literal(l) => l.to_string().contains("header_map"),
+            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
+            proc_macro2::TokenTree::Punct(_) => false,
+        })
+    }
+    struct Find(bool);
+    impl Visit<'_> for Find {
+        fn visit_ident(&mut self, i: &proc_macro2::Ident) {
+            self.0 |= i.to_string().contains("header_map");
+        }
+        fn visit_lit(&mut self, l: &syn::Lit) {
+            self.0 |= scan(quote::quote!(#l));
+        }
+        fn visit_attribute(&mut self, a: &syn::Attribute) {
+            self.0 |= scan(quote::quote!(#a));
+        }
+        fn visit_macro(&mut self, m: &syn::Macro) {
+            syn::visit::visit_macro(self, m);
+            self.0 |= scan(m.tokens.clone());
+        }
+        fn visit_expr(&mut self, e: &syn::Expr) {
+            match e {
+                syn::Expr::Verbatim(t) => self.0 |= scan(t.clone()),
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+        fn visit_type(&mut self, t: &syn::Type) {
+            match t {
+                syn::Type::Verbatim(v) => self.0 |= scan(v.clone()),
+                _ => syn::visit::visit_type(self, t),
+            }
+        }
+        fn visit_pat(&mut self, p: &syn::Pat) {
+            match p {
+                syn::Pat::Verbatim(v) => self.0 |= scan(v.clone()),
+                _ => syn::visit::visit_pat(self, p),
+            }
+        }
+        fn visit_item(&mut self, i: &syn::Item) {
+            match i {
+                syn::Item::Verbatim(v) => self.0 |= scan(v.clone()),
+                _ => syn::visit::visit_item(self, i),
+            }
+        }
+    }
+    let mut find = Find(false);
+    find.visit_stmt(stmt);
+    find.0
 }
 
 /// `encode_path(&value.to_string())` (two `String`s per path parameter and

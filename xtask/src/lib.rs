@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+mod items;
 mod lean;
 pub mod lint;
 pub mod normalize;

@@ -4,6 +4,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// Code generation allocates and frees millions of small token and syntax
+/// nodes; mimalloc does that in about half the time of the system
+/// allocator (BENCHMARKS.md, "Codegen at scale").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage: cargo xtask [--root DIR] <command>
 

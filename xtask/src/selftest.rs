@@ -321,59 +321,42 @@ fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, Valu
     out
 }
 
-/// The types of the builder fields of `builder::<Op>` in the generated
-/// client (field name -> type inside `Result<T, String>`).
-fn builder_fields(client: &syn::File, op_pascal: &str) -> Vec<(String, syn::Type)> {
-    let Some(builder) = client.items.iter().find_map(|i| match i {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-        _ => None,
-    }) else {
+/// The types of the fields of progenitor's builder struct `builder::<Op>`
+/// (field name -> type inside `Result<T, String>`).
+fn builder_fields(builder: Option<&syn::ItemStruct>) -> Vec<(String, syn::Type)> {
+    let Some(s) = builder else {
         return Vec::new();
     };
-    for item in &builder.1 {
-        let syn::Item::Struct(s) = item else { continue };
-        if s.ident != op_pascal {
-            continue;
-        }
-        return s
-            .fields
-            .iter()
-            .filter_map(|f| {
-                let name = f.ident.as_ref()?.to_string();
-                let syn::Type::Path(tp) = &f.ty else {
-                    return None;
-                };
-                let last = tp.path.segments.last()?;
-                let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                    return None;
-                };
-                let syn::GenericArgument::Type(inner) = args.args.first()? else {
-                    return None;
-                };
-                Some((name, inner.clone()))
-            })
-            .collect();
-    }
-    Vec::new()
+    s.fields
+        .iter()
+        .filter_map(|f| {
+            let name = f.ident.as_ref()?.to_string();
+            let syn::Type::Path(tp) = &f.ty else {
+                return None;
+            };
+            let last = tp.path.segments.last()?;
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            let syn::GenericArgument::Type(inner) = args.args.first()? else {
+                return None;
+            };
+            Some((name, inner.clone()))
+        })
+        .collect()
 }
 
 /// The selftest module for one spec.
 pub fn tokens(
     doc: &Value,
-    normalized_doc: &Value,
+    normalized_op: Option<&Value>,
     credential: &CredentialOperation<'_>,
     path: &str,
-    client: &syn::File,
+    builder: Option<&syn::ItemStruct>,
 ) -> TokenStream {
     let method_ident = format_ident!("{}", credential.name);
-    let op_pascal = {
-        use heck::ToPascalCase;
-        credential.name.to_pascal_case()
-    };
-    let fields = builder_fields(client, &op_pascal);
-    let op = normalized_doc
-        .pointer(&credential.pointer)
-        .unwrap_or(credential.op);
+    let fields = builder_fields(builder);
+    let op = normalized_op.unwrap_or(credential.op);
     let mut calls = Vec::new();
     for (name, value) in required_parameters(doc, path, credential.op) {
         let field = crate::spec::sanitize_snake(&name);

@@ -12,6 +12,7 @@
 pub mod client;
 pub mod codegen;
 pub mod decode;
+pub mod peers;
 pub mod proto;
 pub mod report;
 pub mod server;

@@ -19,6 +19,11 @@ commands:
   decode              types::Credential vs serde_json::Value decode throughput
   codegen-once [OPS]  one in-process `xtask::generate` of the real specs (or of a
                       synthetic spec of OPS operations); prints its ms
+  codegen-write ROOT  `cargo xtask codegen` of ROOT in this binary: generate and write
+  peers [OPS..]       ours and ploidy side by side on synthetic specs of OPS operations
+                      (default 500 1300), alternating, each a process timed by
+                      /usr/bin/time (wall, peak RSS); --runs N (default 3),
+                      --ploidy PATH (default `ploidy` on PATH)
   synth OPS [FILE]    write a synthetic spec of OPS operations (stdout without FILE)
   profile PROVIDER generated|hand N [IN_FLIGHT]
                       N requests on one side only, sequential or IN_FLIGHT at once
@@ -36,6 +41,12 @@ struct Opts {
     strict: bool,
     root: PathBuf,
 }
+
+/// Code generation allocates and frees millions of small token and syntax
+/// nodes; mimalloc does that in about half the time of the system
+/// allocator (BENCHMARKS.md, "Codegen at scale").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -75,6 +86,8 @@ fn main() -> ExitCode {
                 .and_then(|root| codegen_once(&root.root)),
             Err(_) => Err(format!("`{ops}` is not a number of operations")),
         },
+        ["codegen-write", root] => codegen_write(std::path::Path::new(root)),
+        ["peers", rest @ ..] => peers(rest),
         ["synth", ops] | ["synth", ops, _] => match ops.parse::<usize>() {
             Ok(n) => {
                 let text = synth::spec_yaml(n);
@@ -118,6 +131,46 @@ fn codegen_once(root: &std::path::Path) -> Result<bool, String> {
         start.elapsed().as_secs_f64() * 1e3,
         outputs.len()
     );
+    Ok(true)
+}
+
+fn codegen_write(root: &std::path::Path) -> Result<bool, String> {
+    let outputs = xtask::generate(root).map_err(|e| e.to_string())?;
+    xtask::write(root, &outputs).map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+fn peers(args: &[&str]) -> Result<bool, String> {
+    let mut runs = 3;
+    let mut ploidy = std::path::PathBuf::from("ploidy");
+    let mut sizes = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match *a {
+            "--runs" => {
+                runs = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--runs needs a number")?;
+            }
+            "--ploidy" => ploidy = it.next().ok_or("--ploidy needs a path")?.into(),
+            n => sizes.push(
+                n.parse::<usize>()
+                    .map_err(|_| format!("`{n}` is not a number of operations"))?,
+            ),
+        }
+    }
+    if sizes.is_empty() {
+        sizes = vec![500, 1300];
+    }
+    let load = credential_clients_bench::stats::load_average();
+    let rows = credential_clients_bench::peers::run(&sizes, runs, &ploidy)?;
+    println!(
+        "machine: {} CPUs, load average before: {}\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load.map_or("unknown".to_string(), |l| format!("{l:.2}"))
+    );
+    print!("{}", credential_clients_bench::peers::table(&rows));
     Ok(true)
 }
 

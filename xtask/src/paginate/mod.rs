@@ -2,7 +2,7 @@
 //! where a page's items are and where the next page is. This module checks
 //! the extension against the operation (rule `pagination`) and turns it
 //! into data (`rt::paginate::Pagination`) and into a `stream()` method on
-//! the operation's builder (see [`add_streams`]).
+//! the operation's builder (see [`StreamRewriter`]).
 //!
 //! The forms (documented in `specs/README.md`):
 //! `{items, next-url}` (a next URL in the body, Django REST framework),
@@ -21,7 +21,7 @@ use crate::spec;
 
 mod stream;
 
-pub use stream::{Stream, add_cli_streams, add_streams, defines_type};
+pub use stream::{Stream, StreamRewriter, add_cli_streams, defines};
 
 /// The pagination extension.
 pub const PAGINATION: &str = "x-credential-clients-pagination";

@@ -7,51 +7,92 @@ use quote::{format_ident, quote};
 
 use super::{Next, Paginated};
 
-/// Add to each paginated operation's builder (in progenitor's `builder`
+/// Adds to each paginated operation's builder (in progenitor's `builder`
 /// module): `into_request` (the first half of `send`: the request as
 /// built), `execute_page` (the second half, decoding a 2xx body as
 /// `serde_json::Value`), `send` rewritten as the two halves, and
 /// `stream()`, which returns an `rt::paginate::Listing` of the page's item
-/// type. Returns each operation's item and error types, for the CLI.
-pub fn add_streams(file: &mut syn::File, ops: &[Paginated]) -> Result<Vec<Stream>, String> {
-    if ops.is_empty() {
-        return Ok(Vec::new());
-    }
-    let types = file
-        .items
-        .iter()
-        .find_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, c)| c.clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, c)| c),
-            _ => None,
-        })
-        .ok_or("progenitor's output has no `builder` module")?;
-    let mut streams = Vec::new();
-    for p in ops {
-        let imp = builder
-            .iter_mut()
-            .find_map(|i| match i {
-                syn::Item::Impl(imp)
-                    if send_of(imp).is_some_and(|s| operation_id(s) == Some(p.op_id.clone())) =>
-                {
-                    Some(imp)
-                }
-                _ => None,
-            })
-            .ok_or_else(|| format!("no builder with a `send` for `{}`", p.op_id))?;
-        streams.push(rewrite_builder(imp, p, &types)?);
-    }
-    Ok(streams)
+/// type. [`StreamRewriter::finish`] returns each operation's item and
+/// error types, for the CLI.
+///
+/// It works while the client is rendered item by item (`crate::items`):
+/// it is shown the items of progenitor's `types` module (which comes
+/// first) and rewrites the builders it is shown of the `builder` module.
+pub struct StreamRewriter<'a> {
+    ops: &'a [Paginated],
+    /// What the item types are looked up in: the structs of `types` (fields
+    /// only) and the names of its enums and aliases.
+    types: Vec<syn::Item>,
+    streams: Vec<Stream>,
 }
 
-/// What [`add_streams`] made for one operation.
+impl<'a> StreamRewriter<'a> {
+    pub fn new(ops: &'a [Paginated]) -> Self {
+        Self {
+            ops,
+            types: Vec::new(),
+            streams: Vec::new(),
+        }
+    }
+
+    /// An item of the `types` module.
+    pub fn see_type(&mut self, item: &syn::Item) {
+        if self.ops.is_empty() {
+            return;
+        }
+        let skeleton = match item {
+            syn::Item::Struct(s) => syn::Item::Struct(syn::ItemStruct {
+                attrs: Vec::new(),
+                ..s.clone()
+            }),
+            syn::Item::Enum(e) => syn::Item::Enum(syn::ItemEnum {
+                attrs: Vec::new(),
+                variants: Default::default(),
+                ..e.clone()
+            }),
+            syn::Item::Type(t) => syn::Item::Type(t.clone()),
+            _ => return,
+        };
+        self.types.push(skeleton);
+    }
+
+    /// An item of the `builder` module: a paginated operation's builder
+    /// gets its stream.
+    pub fn rewrite_builder(&mut self, item: &mut syn::Item) -> Result<(), String> {
+        let syn::Item::Impl(imp) = item else {
+            return Ok(());
+        };
+        let Some(op_id) = send_of(imp).and_then(operation_id) else {
+            return Ok(());
+        };
+        let Some(p) = self.ops.iter().find(|p| p.op_id == op_id) else {
+            return Ok(());
+        };
+        if self.streams.iter().any(|s| s.op_id == op_id) {
+            return Err(format!("two builders with a `send` for `{op_id}`"));
+        }
+        let stream = rewrite_builder(imp, p, &self.types)?;
+        self.streams.push(stream);
+        Ok(())
+    }
+
+    /// The streams, in the order of the operations; an operation whose
+    /// builder was not seen is an error.
+    pub fn finish(mut self) -> Result<Vec<Stream>, String> {
+        let mut streams = Vec::new();
+        for p in self.ops {
+            let at = self
+                .streams
+                .iter()
+                .position(|s| s.op_id == p.op_id)
+                .ok_or_else(|| format!("no builder with a `send` for `{}`", p.op_id))?;
+            streams.push(self.streams.swap_remove(at));
+        }
+        Ok(streams)
+    }
+}
+
+/// What [`StreamRewriter`] made for one operation.
 #[derive(Clone)]
 pub struct Stream {
     /// The operation.
@@ -68,9 +109,10 @@ pub struct Stream {
 /// of printing one page, and `CliConfig` gains `list_options`, where a
 /// tool sets the item limit from its own arguments, and `list_progress`
 /// (both with defaults, in every CLI, so tools compile against any spec).
-pub fn add_cli_streams(file: &mut syn::File, streams: &[Stream]) -> Result<(), String> {
+/// Applied to each item of the CLI.
+pub fn add_cli_streams(item: &mut syn::Item, streams: &[Stream]) -> Result<(), String> {
     let rt = quote! { credential_clients_runtime };
-    for item in &mut file.items {
+    {
         match item {
             syn::Item::Impl(imp) if is_type(&imp.self_ty, "Cli") => {
                 for s in streams {
@@ -145,19 +187,14 @@ pub fn add_cli_streams(file: &mut syn::File, streams: &[Stream]) -> Result<(), S
     Ok(())
 }
 
-/// Whether progenitor's `types` module defines `name`.
-pub fn defines_type(file: &syn::File, name: &str) -> bool {
-    file.items.iter().any(|i| match i {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().is_some_and(|(_, c)| {
-            c.iter().any(|i| match i {
-                syn::Item::Struct(s) => s.ident == name,
-                syn::Item::Enum(e) => e.ident == name,
-                syn::Item::Type(t) => t.ident == name,
-                _ => false,
-            })
-        }),
+/// Whether `item` (of progenitor's `types` module) defines the type `name`.
+pub fn defines(item: &syn::Item, name: &str) -> bool {
+    match item {
+        syn::Item::Struct(s) => s.ident == name,
+        syn::Item::Enum(e) => e.ident == name,
+        syn::Item::Type(t) => t.ident == name,
         _ => false,
-    })
+    }
 }
 
 fn is_type(ty: &syn::Type, name: &str) -> bool {
