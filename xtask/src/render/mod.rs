@@ -2,11 +2,11 @@
 //! its mocks and CLI, the selftest, and the provider metadata that wires
 //! them to the runtime.
 //!
-//! A spec is rendered on two threads: this one normalizes the document and
-//! renders the client (progenitor's largest output) item by item
-//! (`crate::items`); a second parses the original document, then renders
-//! the mocks and the CLI, which needs the client's list streams. Only text
-//! crosses between them (proc-macro2's tokens are not `Send`).
+//! A spec is rendered on two threads: this one renders the client
+//! (progenitor's largest output) item by item (`crate::items`), then parses
+//! the original document for the metadata; a second renders the mocks and
+//! then the CLI, which needs the client's list streams. Only text crosses
+//! between them (proc-macro2's tokens are not `Send`).
 
 mod meta;
 mod progenitor;
@@ -65,25 +65,27 @@ pub struct Uses {
 pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     let file = spec.path.as_path();
     let source = spec.path.display().to_string().replace('\\', "/");
-    // The original document is parsed while a copy is normalized.
-    let (original, normalized_op, facts, normalized) = std::thread::scope(|scope| {
-        let original = scope.spawn(|| spec::parse_openapi(file, &spec.doc));
-        let mut doc = spec.doc.clone();
-        let facts = normalize::normalize(&mut doc);
-        let normalized = spec::parse_openapi(file, &doc);
-        // Of the normalized document, only the credential operation is
-        // needed again (by the selftest).
-        let normalized_op =
-            spec::credential_operation(&spec.doc).and_then(|c| doc.pointer(&c.pointer).cloned());
-        drop(doc);
-        (join(original), normalized_op, facts, normalized)
-    });
-    let original = original?;
-    let normalized = normalized?;
-    let (client, mock, cli) = std::thread::scope(|scope| {
+    let mut doc = spec.doc.clone();
+    let facts = normalize::normalize(&mut doc);
+    let normalized = match spec::parse_openapi(file, &doc) {
+        Ok(n) => n,
+        // The original document's own error comes first.
+        Err(e) => return Err(spec::parse_openapi(file, &spec.doc).err().unwrap_or(e)),
+    };
+    // Of the normalized document, only the credential operation is needed
+    // again (by the selftest).
+    let normalized_op =
+        spec::credential_operation(&spec.doc).and_then(|c| doc.pointer(&c.pointer).cloned());
+    drop(doc);
+    let (original, client, mock, cli) = std::thread::scope(|scope| {
         let (streams_tx, streams_rx) = mpsc::channel::<Vec<StreamText>>();
+        let (ready_tx, ready_rx) = mpsc::channel::<()>();
         let (normalized, source) = (&normalized, source.as_str());
         let side = scope.spawn(move || {
+            // The mocks start once progenitor has made the client's tokens
+            // (which the client's rendering then frees as it goes): the two
+            // generators' memory never peaks at once.
+            let _ = ready_rx.recv();
             let mock = render_mock(spec, normalized, source);
             // Closed when the client failed: its error is reported. (The
             // CLI's tokens are made only now, so that they are never in
@@ -101,17 +103,29 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
             };
             (mock, cli)
         });
-        let client = render_client(spec, normalized_op.as_ref(), normalized, &facts, source);
+        let client = render_client(
+            spec,
+            normalized_op.as_ref(),
+            normalized,
+            &facts,
+            source,
+            || {
+                let _ = ready_tx.send(());
+            },
+        );
         if let Ok(client) = &client {
             // The receiver is gone only if the other thread panicked,
             // which `join` reports.
             let _ = streams_tx.send(client.streams.iter().map(StreamText::of).collect());
         }
         drop(streams_tx);
+        // The original document, for the metadata: parsed only now, once
+        // the client's tokens are gone, while the CLI is rendered.
+        let original = spec::parse_openapi(file, &spec.doc);
         let (mock, cli) = join(side);
-        (client, mock, cli)
+        (original, client, mock, cli)
     });
-    let (client, mock, cli) = (client?, mock?, cli?);
+    let (original, client, mock, cli) = (original?, client?, mock?, cli?);
     let meta = render_meta(spec, &original, &normalized, &facts, &client, &source)?;
     let uses = Uses {
         chrono: client.text.contains("::chrono::"),
@@ -182,6 +196,7 @@ fn render_client(
     normalized: &OpenAPI,
     facts: &Facts,
     source: &str,
+    tokens_made: impl FnOnce(),
 ) -> Result<Client, SpecError> {
     let file = spec.path.as_path();
     let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
@@ -200,7 +215,9 @@ fn render_client(
     };
 
     let mut text = rust_header(source);
-    let tokens = progenitor::run(spec, normalized, Target::Client)?;
+    let tokens = progenitor::run(spec, normalized, Target::Client);
+    tokens_made();
+    let tokens = tokens?;
     let mut streams = crate::paginate::StreamRewriter::new(&paginated);
     let mut pagination_error = None;
     let mut has_credential_type = false;
