@@ -1,8 +1,10 @@
 //! Golden tests: the committed generated code is exactly what the specs
 //! produce, the comparison has teeth, and a new spec becomes a new crate.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// No subprocess of these tests runs longer (a cold build of the copied
@@ -134,6 +136,17 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
+/// Copies a file with its modification time (cargo compares the times of
+/// a unit's outputs with its dependencies').
+fn copy_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::copy(from, to)?;
+    let modified = std::fs::metadata(from)?.modified()?;
+    std::fs::File::options()
+        .write(true)
+        .open(to)?
+        .set_times(std::fs::FileTimes::new().set_modified(modified))
+}
+
 #[test]
 fn check_fails_and_names_the_crate_when_a_spec_changes() {
     let tmp = copy_workspace("golden-teeth");
@@ -177,16 +190,210 @@ fn check_fails_and_names_the_crate_when_a_spec_changes() {
     assert_eq!(xtask::check(&tmp, &outputs).unwrap(), vec![]);
 }
 
+/// The sixth-spec and vendor-corpus tests below share one copy of the
+/// workspace, built in two steps in the same directory and target
+/// directory: first with the sixth spec (the table-driven suites and
+/// credctl's run there), then with the vendor specs added (the mocks round
+/// trip). The second step recompiles only what the vendor specs change
+/// (their crates, the facade and its test binary): the runtime, xtask, the
+/// five clients and the sixth are built by the first, and the dependencies
+/// come from the outer run ([`seed_copy_target_dir`]). Two copies built
+/// every workspace crate twice (and every dependency once more than the
+/// outer run), one waiting for the other on the target directory's lock.
+///
+/// The vendor specs stay out of the first step: the table-driven suites
+/// (`providers.rs`: `types::Credential`, `GetCredentialError`) and credctl
+/// (`crates/credctl/src/providers.rs`: `types::Credential`; its `schema`
+/// test: `components.schemas.Credential`) name the credential type
+/// `Credential`, which a vendor's document does not define (Vault's
+/// `KvV2ReadResponse`, Conjur's `text/plain` body, ...), so with a vendor
+/// spec in the workspace neither would compile.
+struct CorpusSteps {
+    /// `Err`: what made the sixth-spec step fail.
+    sixth: Result<(), String>,
+    /// `Err`: what made the vendor step fail.
+    vendors: Result<(), String>,
+}
+
+/// Runs both steps once, for whichever of the two tests asks first (the
+/// other waits for it).
+fn corpus_steps() -> &'static CorpusSteps {
+    static STEPS: OnceLock<CorpusSteps> = OnceLock::new();
+    STEPS.get_or_init(|| {
+        let tmp = match caught(|| copy_workspace("golden-corpus")) {
+            Ok(tmp) => tmp,
+            Err(e) => {
+                return CorpusSteps {
+                    sixth: Err(e.clone()),
+                    vendors: Err(e),
+                };
+            }
+        };
+        seed_copy_target_dir();
+        let sixth = caught(|| sixth_spec_step(&tmp));
+        let vendors = caught(|| vendor_specs_step(&tmp)).map_err(|e| match &sixth {
+            Ok(()) => e,
+            Err(_) => format!("{e}\n(the sixth-spec step before it failed too)"),
+        });
+        CorpusSteps { sixth, vendors }
+    })
+}
+
+/// `f()`, or the message it panicked with.
+fn caught<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
+}
+
+/// The target directory of the copy. Not the outer one: a copy's crates
+/// have the same names and paths relative to their workspace, so they
+/// would overwrite the outer run's libraries that its doctests link
+/// against (and its `credctl` binary that credctl's tests run).
+fn copy_target_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vendor-target")
+}
+
+/// `cargo` in the copy, with its own target directory (seeded by
+/// [`seed_copy_target_dir`]; the profile and the environment are the outer
+/// run's, so that the seeded dependencies match).
+fn cargo_in(tmp: &Path) -> Command {
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .current_dir(tmp)
+        .env("CARGO_TARGET_DIR", copy_target_dir());
+    cargo
+}
+
+/// Gives the copy's target directory what the outer run has compiled of
+/// the dependencies (libraries, proc macros, build scripts and their
+/// outputs, with fingerprints and modification times), so that cargo in
+/// the copy compiles the workspace's crates only, not the dependency tree
+/// a second time (the same lock file, profile, environment and features
+/// give the same units). A cache only: cargo decides what is fresh, and
+/// nothing is written to the outer target directory. The workspace's own
+/// crates are left out: a copy's crates get other hashes. Without the
+/// default layout (`<target>/<profile>/deps/<test binary>`) nothing is
+/// copied and the copy builds everything.
+fn seed_copy_target_dir() {
+    let members = workspace_packages();
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let Some(profile) = exe.parent().and_then(Path::parent) else {
+        return;
+    };
+    let (Some(name), Ok(fingerprints)) = (
+        profile.file_name(),
+        std::fs::read_dir(profile.join(".fingerprint")),
+    ) else {
+        return;
+    };
+    let dest = copy_target_dir().join(name);
+    let mut hashes = HashSet::new();
+    for entry in fingerprints.flatten() {
+        let unit = entry.file_name().to_string_lossy().into_owned();
+        let Some((package, hash)) = unit.rsplit_once('-') else {
+            continue;
+        };
+        // Libraries, proc macros and build scripts; not test or bin targets.
+        let reusable = !members.iter().any(|m| m == package)
+            && std::fs::read_dir(entry.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|f| {
+                    let f = f.file_name();
+                    let f = f.to_string_lossy();
+                    f.starts_with("lib-") || f.contains("build-script-")
+                });
+        if reusable {
+            hashes.insert(hash.to_string());
+            copy_changed(&entry.path(), &dest.join(".fingerprint").join(&unit));
+            copy_changed(
+                &profile.join("build").join(&unit),
+                &dest.join("build").join(&unit),
+            );
+        }
+    }
+    let _ = std::fs::create_dir_all(dest.join("deps"));
+    for entry in std::fs::read_dir(profile.join("deps"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let stem = file.split('.').next().unwrap_or_default();
+        if stem
+            .rsplit_once('-')
+            .is_some_and(|(_, h)| hashes.contains(h))
+        {
+            copy_changed(&entry.path(), &dest.join("deps").join(&file));
+        }
+    }
+}
+
+/// The package names of this workspace (the root's, `xtask`'s and those
+/// of `crates/*`).
+fn workspace_packages() -> Vec<String> {
+    let root = root();
+    let manifests = std::fs::read_dir(root.join("crates"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("Cargo.toml"))
+        .chain([root.join("Cargo.toml"), root.join("xtask/Cargo.toml")]);
+    manifests
+        .filter_map(|m| std::fs::read_to_string(m).ok())
+        .filter_map(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"'))
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// Copies `from` (a file or a directory tree) to `to` with modification
+/// times, skipping files already there with the same size and time.
+fn copy_changed(from: &Path, to: &Path) {
+    let Ok(meta) = std::fs::metadata(from) else {
+        return;
+    };
+    if meta.is_dir() {
+        let _ = std::fs::create_dir_all(to);
+        for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
+            copy_changed(&entry.path(), &to.join(entry.file_name()));
+        }
+        return;
+    }
+    let same = std::fs::metadata(to)
+        .is_ok_and(|t| t.len() == meta.len() && t.modified().ok() == meta.modified().ok());
+    if !same && copy_file(from, to).is_err() {
+        let _ = std::fs::remove_file(to);
+    }
+}
+
 #[test]
 fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
-    let tmp = copy_workspace("golden-sixth");
+    if let Err(e) = &corpus_steps().sixth {
+        panic!("{e}");
+    }
+}
+
+/// The first step of [`corpus_steps`]: the sixth spec becomes a crate, a
+/// feature and a module; every table-driven suite covers it.
+fn sixth_spec_step(tmp: &Path) {
     std::fs::copy(
         root().join("tests/fixtures/acme-vault.yaml"),
         tmp.join("specs/acme-vault.yaml"),
     )
     .unwrap();
-    let outputs = xtask::generate(&tmp).unwrap();
-    let written = xtask::write(&tmp, &outputs).unwrap();
+    let outputs = xtask::generate(tmp).unwrap();
+    let written = xtask::write(tmp, &outputs).unwrap();
     for f in [
         "crates/acme-vault/Cargo.toml",
         "crates/acme-vault/src/lib.rs",
@@ -229,13 +436,13 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
     // new provider: contract, hostile, fuzz decoding, the fuzz target's
     // table, example round trips, mocks; then credctl's.
     std::fs::write(tmp.join("tests/it/sixth_provider.rs"), SIXTH_PROVIDER_TEST).unwrap();
-    // Only the modules run here are compiled in the copy.
+    // Only the modules run here are compiled in the copy, in both packages.
     std::fs::write(tmp.join("tests/it/main.rs"), SIXTH_SPEC_MODULES).unwrap();
-    // The vendor test's target directory (shared: the second build reuses
-    // its dependencies). Not the outer one: a copy's crates have the same
-    // names and paths relative to their workspace, so they would overwrite
-    // the outer run's libraries that its doctests link against.
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vendor-target");
+    std::fs::write(
+        tmp.join("crates/credctl/tests/it/main.rs"),
+        CREDCTL_SIXTH_SPEC_MODULES,
+    )
+    .unwrap();
     // One cargo run for both packages' test binaries (`it` each): the
     // filters of one match no test of the other.
     let mut args = vec![
@@ -255,11 +462,7 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
     ];
     args.extend(SUITES_OF_THE_TABLE);
     args.extend(CREDCTL_SUITES_OF_THE_TABLE);
-    let out = Command::new(env!("CARGO"))
-        .current_dir(&tmp)
-        .env("CARGO_TARGET_DIR", &target)
-        .args(&args)
-        .output_within(SUBPROCESS_TIMEOUT);
+    let out = cargo_in(tmp).args(&args).output_within(SUBPROCESS_TIMEOUT);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -277,7 +480,7 @@ fn a_sixth_spec_becomes_a_crate_a_feature_and_a_module_that_compile() {
         assert_covers(&stdout, &format!("credctl::{test}"), test, "acme-vault");
     }
     // And the regenerated workspace is clean.
-    assert_eq!(xtask::check(&tmp, &outputs).unwrap(), vec![]);
+    assert_eq!(xtask::check(tmp, &outputs).unwrap(), vec![]);
 }
 
 /// The tests of `tests/it` that iterate every provider (each prints
@@ -319,6 +522,13 @@ const CREDCTL_SUITES_OF_THE_TABLE: &[&str] = &[
     "schema_demo::demo_prints_every_provider_from_local_mocks",
 ];
 
+/// `crates/credctl/tests/it/main.rs` of the copy: the module of
+/// [`CREDCTL_SUITES_OF_THE_TABLE`] (the others are not run there).
+const CREDCTL_SIXTH_SPEC_MODULES: &str = "#![allow(dead_code)]
+mod schema_demo;
+mod support;
+";
+
 /// `stdout` has the line `covered <suite>: ...` naming `stem`, and `test`
 /// passed.
 fn assert_covers(stdout: &str, suite: &str, test: &str, stem: &str) {
@@ -344,7 +554,14 @@ fn assert_covers(stdout: &str, suite: &str, test: &str, stem: &str) {
 /// example through its typed client over HTTP against its generated mock.
 #[test]
 fn real_vendor_specs_become_working_clients() {
-    let tmp = copy_workspace("golden-vendors");
+    if let Err(e) = &corpus_steps().vendors {
+        panic!("{e}");
+    }
+}
+
+/// The second step of [`corpus_steps`], in the copy that already has the
+/// sixth spec: the vendor specs are added next to it.
+fn vendor_specs_step(tmp: &Path) {
     let fixtures = root().join("tests/fixtures/vendor-specs");
     let mut stems = Vec::new();
     for entry in std::fs::read_dir(&fixtures).unwrap() {
@@ -356,18 +573,13 @@ fn real_vendor_specs_become_working_clients() {
         }
     }
     assert!(stems.len() >= 8, "{stems:?}");
-    let outputs = xtask::generate(&tmp).unwrap_or_else(|e| panic!("{e}"));
-    xtask::write(&tmp, &outputs).unwrap();
+    let outputs = xtask::generate(tmp).unwrap_or_else(|e| panic!("{e}"));
+    xtask::write(tmp, &outputs).unwrap();
     // Only the round-trip module of the integration binary: the other
-    // suites are for our specs and the sixth (see above).
+    // suites name `types::Credential` (see `CorpusSteps`) and ran in the
+    // first step.
     std::fs::write(tmp.join("tests/it/main.rs"), "mod mocks;\n").unwrap();
-    // A target directory of its own: test builds of a second
-    // `credential-clients` in the outer one would clobber the libraries
-    // the outer run's doctests link against.
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vendor-target");
-    let out = Command::new(env!("CARGO"))
-        .current_dir(&tmp)
-        .env("CARGO_TARGET_DIR", &target)
+    let out = cargo_in(tmp)
         .args([
             "test",
             "--offline",
