@@ -109,7 +109,9 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
             normalized,
             &facts,
             source,
-            || {
+            // Moved in: dropped (closing the channel) if the client fails
+            // before its tokens are made, so the other thread never waits.
+            move || {
                 let _ = ready_tx.send(());
             },
         );
@@ -391,6 +393,31 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+
+    /// A document that fails before the client's tokens are made (here:
+    /// no credential operation; validation normally refuses it first) is
+    /// an error, not a thread waiting forever for the client.
+    #[test]
+    fn a_client_that_fails_early_is_an_error_not_a_hang() {
+        let spec = SpecFile {
+            stem: "x".into(),
+            path: "specs/x.yaml".into(),
+            doc: serde_json::json!({
+                "openapi": "3.0.3",
+                "info": {"title": "x", "version": "1"},
+                "paths": {}
+            }),
+        };
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(render(&spec).map(|_| ()));
+        });
+        let result = rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("render did not return");
+        let err = result.unwrap_err();
+        assert_eq!(err.rule, Rule::CredentialContract, "{err}");
+    }
 
     /// `crate::items` prints progenitor's client, mocks and CLI exactly as
     /// prettyplease prints the whole file, for our specs and the real
