@@ -93,7 +93,8 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
                 .map_err(|e| fail(&e))?;
             let listed =
                 listing::collect_with(provider, parts, context(provider, &base_url), op, &matches)
-                    .await?;
+                    .await
+                    .into_result()?;
             inventory.extend(listed);
         }
         servers.push((provider.stem, base_url, server, pages));

@@ -45,7 +45,33 @@ pub fn options<'a, I, E>(
 /// What one provider's listing gave.
 pub struct Listed {
     pub provider: &'static Provider,
-    pub result: Result<Vec<CredentialSummary>, Failure>,
+    pub result: Collected,
+}
+
+/// The items of one listing, and why it stopped early if it did: the pages
+/// that arrived before a failure still count (an inventory or audit shows
+/// them and says it is incomplete).
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub items: Vec<CredentialSummary>,
+    pub failure: Option<Failure>,
+}
+
+impl Collected {
+    fn failed(failure: Failure) -> Self {
+        Self {
+            items: Vec::new(),
+            failure: Some(failure),
+        }
+    }
+
+    /// The items, or the failure (dropping the items before it).
+    pub fn into_result(self) -> Result<Vec<CredentialSummary>, Failure> {
+        match self.failure {
+            Some(f) => Err(f),
+            None => Ok(self.items),
+        }
+    }
 }
 
 /// Run the list command of `provider` with `matches`, keeping the
@@ -55,7 +81,29 @@ pub async fn collect(
     matches: &ArgMatches,
     file: &FileConfig,
     globals: &Globals,
-) -> Result<Vec<CredentialSummary>, Failure> {
+) -> Collected {
+    match start(provider, matches, file, globals) {
+        Ok((parts, context, operation)) => {
+            collect_with(provider, parts, context, operation, matches).await
+        }
+        Err(f) => Collected::failed(f),
+    }
+}
+
+/// The client and error context of `provider`'s list command.
+fn start(
+    provider: &'static Provider,
+    matches: &ArgMatches,
+    file: &FileConfig,
+    globals: &Globals,
+) -> Result<
+    (
+        credential_clients::runtime::ClientParts,
+        ErrorContext,
+        &'static str,
+    ),
+    Failure,
+> {
     let operation = provider
         .api
         .list_operation
@@ -73,23 +121,28 @@ pub async fn collect(
         .config
         .build()
         .map_err(|e| Failure::usage(format!("{}: {e}", provider.stem)))?;
-    collect_with(provider, parts, context, operation, matches).await
+    Ok((parts, context, operation))
 }
 
-/// [`collect`] with a client that is already configured (the demo's).
+/// [`collect`] with a client that is already configured (the demo's). The
+/// items listed before a failure are kept.
 pub async fn collect_with(
     provider: &'static Provider,
     parts: credential_clients::runtime::ClientParts,
     context: ErrorContext,
     operation: &str,
     matches: &ArgMatches,
-) -> Result<Vec<CredentialSummary>, Failure> {
+) -> Collected {
     let output = Output::collecting(provider, context);
     let result = providers::execute(provider, parts, output.clone(), operation, matches).await;
-    match (result, output.failure()) {
-        (_, Some(failure)) => Err(failure),
-        (Ok(()), None) => Ok(output.summaries()),
-        (Err(e), None) => Err(Failure::other(format!("{}: {e:#}", provider.stem))),
+    let failure = match (result, output.failure()) {
+        (_, Some(failure)) => Some(failure),
+        (Ok(()), None) => None,
+        (Err(e), None) => Some(Failure::other(format!("{}: {e:#}", provider.stem))),
+    };
+    Collected {
+        items: output.summaries(),
+        failure,
     }
 }
 
@@ -142,7 +195,7 @@ pub async fn everything(
             Box::pin(async move {
                 let result = match m {
                     Ok(m) => collect(provider, m, file, globals).await,
-                    Err(e) => Err(e.clone()),
+                    Err(e) => Collected::failed(e.clone()),
                 };
                 Listed { provider, result }
             }) as Pin<Box<dyn Future<Output = Listed> + '_>>
@@ -179,9 +232,13 @@ async fn join_all<T>(mut futures: Vec<Pin<Box<dyn Future<Output = T> + '_>>>) ->
 fn report_failures(listed: &[Listed]) -> Option<Failure> {
     let mut first = None;
     for l in listed {
-        if let Err(f) = &l.result {
+        if let Some(f) = &l.result.failure {
+            let listed = match l.result.items.len() {
+                0 => String::new(),
+                n => format!("; the {n} credentials listed before it are included"),
+            };
             eprintln!(
-                "credctl: {}: {} (exit code {})",
+                "credctl: {}: {} (exit code {}{listed})",
                 l.provider.stem, f.message, f.code as u8
             );
             first.get_or_insert_with(|| f.clone());
@@ -200,8 +257,7 @@ pub async fn inventory(
     let listed = everything(stems, file, globals).await?;
     let rows: Vec<CredentialSummary> = listed
         .iter()
-        .filter_map(|l| l.result.as_ref().ok())
-        .flatten()
+        .flat_map(|l| &l.result.items)
         .cloned()
         .collect();
     print_rows(globals.format, &rows, summary_json, summary_table)?;
@@ -210,7 +266,7 @@ pub async fn inventory(
             f.code,
             format!(
                 "inventory incomplete: {} of {} providers failed",
-                listed.iter().filter(|l| l.result.is_err()).count(),
+                listed.iter().filter(|l| l.result.failure.is_some()).count(),
                 listed.len()
             ),
         )),
@@ -232,7 +288,7 @@ pub async fn run_audit(
     let mut findings: Vec<(CredentialSummary, Vec<Reason>)> = Vec::new();
     let mut checked = 0usize;
     for l in &listed {
-        for s in l.result.iter().flatten() {
+        for s in &l.result.items {
             checked += 1;
             let reasons = audit(s, at, window);
             if !reasons.is_empty() {

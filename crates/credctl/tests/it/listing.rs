@@ -185,6 +185,63 @@ fn inventory_reports_a_failing_provider_while_the_others_print() {
     assert!(!err.contains("wrong"), "no secret in messages: {err}");
 }
 
+/// AWX's second page fails (500, no retries): the inventory keeps the
+/// first page's credentials, says how many it kept, and fails; the audit
+/// checks them too and reports the failure's exit code, not 7.
+#[test]
+fn a_listing_that_fails_midway_keeps_the_pages_before_it() {
+    let home = tempfile::tempdir().unwrap();
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path("/api/v2/credentials/")
+            .query_param_missing("page");
+        then.status(200)
+            .json_body(awx_page(&[1, 2], Some("/api/v2/credentials/?page=2")));
+    });
+    server.mock(|when, then| {
+        when.method(Method::GET)
+            .path("/api/v2/credentials/")
+            .query_param("page", "2");
+        then.status(500)
+            .json_body(json!({"detail": "database down"}));
+    });
+    let output = awx(home.path(), &server)
+        .args([
+            "inventory",
+            "--provider",
+            "awx",
+            "--output",
+            "json",
+            "--retries",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "a 5xx is code 1: {err}");
+    let rows: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["cred-1", "cred-2"], "{err}");
+    assert!(
+        err.contains("the 2 credentials listed before it are included"),
+        "{err}"
+    );
+    assert!(
+        err.contains("inventory incomplete: 1 of 1 providers failed"),
+        "{err}"
+    );
+
+    let output = awx(home.path(), &server)
+        .args(["audit", "--provider", "awx", "--retries", "0"])
+        .output()
+        .unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("2 credentials checked"), "{err}");
+    assert!(err.contains("audit incomplete"), "{err}");
+}
+
 #[test]
 fn inventory_says_which_providers_are_not_configured() {
     let home = tempfile::tempdir().unwrap();
