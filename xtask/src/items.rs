@@ -15,8 +15,8 @@
 //! are cut off; a module's own lines (attributes, `mod name {`, inner
 //! attributes, `}`) are printed around a placeholder item the same way.
 //! prettyplease ends every item with a hard break, so the layout of one
-//! item never depends on its neighbours. The tests below compare the two
-//! on real specs.
+//! item never depends on its neighbours. The tests below check that on a
+//! crafted file; `render::tests` compares the two on the real specs.
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use quote::quote;

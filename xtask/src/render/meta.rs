@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::error::{Rule, SpecError};
+use crate::error::SpecError;
 use crate::normalize::{self, Facts};
 use crate::spec::{self, SpecFile};
 
@@ -213,16 +213,7 @@ pub fn tokens(
         }
     }
 
-    let credential_operation = spec::credential_operation(&spec.doc)
-        .map(|c| c.name)
-        .ok_or_else(|| {
-            SpecError::new(
-                file,
-                "/paths",
-                Rule::CredentialContract,
-                "no credential operation",
-            )
-        })?;
+    let credential_operation = super::credential_operation(spec)?.name;
     let quirk_fields = crate::quirks::read(file, provider, &spec.doc)
         .map_err(|mut e| e.remove(0))?
         .tokens();

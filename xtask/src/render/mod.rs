@@ -202,14 +202,7 @@ fn render_client(
 ) -> Result<Client, SpecError> {
     let file = spec.path.as_path();
     let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
-    let credential = spec::credential_operation(&spec.doc).ok_or_else(|| {
-        SpecError::new(
-            file,
-            "/paths",
-            Rule::CredentialContract,
-            "no credential operation",
-        )
-    })?;
+    let credential = credential_operation(spec)?;
     let credential_path = spec::credential_path(&spec.doc, &credential.pointer);
     let credential_builder = {
         use heck::ToPascalCase;
@@ -353,6 +346,18 @@ fn print_file(
         rust_header(source),
         prettyplease::unparse(&parsed)
     ))
+}
+
+/// The spec's credential operation (validation has checked there is one).
+fn credential_operation(spec: &SpecFile) -> Result<spec::CredentialOperation<'_>, SpecError> {
+    spec::credential_operation(&spec.doc).ok_or_else(|| {
+        SpecError::new(
+            &spec.path,
+            "/paths",
+            Rule::CredentialContract,
+            "no credential operation",
+        )
+    })
 }
 
 fn not_parsing(spec: &SpecFile, what: &str, e: String) -> SpecError {

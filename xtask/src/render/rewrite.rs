@@ -44,17 +44,11 @@ fn route_decoding_through_runtime(file: &mut syn::File) -> usize {
     impl VisitMut for Rewrite {
         fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
             syn::visit_mut::visit_expr_call_mut(self, call);
-            if let syn::Expr::Path(p) = call.func.as_mut() {
-                let names: Vec<String> = p
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
-                if names == ["ResponseValue", "from_response"] {
-                    p.path = syn::parse_quote!(credential_clients_runtime::decode::from_response);
-                    self.0 += 1;
-                }
+            if let syn::Expr::Path(p) = call.func.as_mut()
+                && path_is(&p.path, &["ResponseValue", "from_response"])
+            {
+                p.path = syn::parse_quote!(credential_clients_runtime::decode::from_response);
+                self.0 += 1;
             }
         }
     }
@@ -252,13 +246,7 @@ fn route_mock_paths_through_runtime(file: &mut syn::File) {
             let syn::Expr::Path(p) = call.func.as_ref() else {
                 return;
             };
-            let names: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            if names != ["regex", "Regex", "new"] || call.args.len() != 1 {
+            if !path_is(&p.path, &["regex", "Regex", "new"]) || call.args.len() != 1 {
                 return;
             }
             let arg = call.args[0].clone();
