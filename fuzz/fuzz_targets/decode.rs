@@ -1,4 +1,4 @@
-//! Every provider's `types::Credential` and `GetCredentialError` from
+//! Every provider's `CredentialBody` and `CredentialError` from
 //! arbitrary bytes, directly and through the runtime decoder: the first
 //! input byte picks the provider (`credential_clients_fuzz::PROVIDERS`, made
 //! by the facade's `with_providers!`, so a new spec is fuzzed with no edit),

@@ -24,15 +24,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Every provider's checks: `(spec stem, check::<types::Credential,
-/// GetCredentialError>)`.
+/// Every provider's checks: `(spec stem, check::<CredentialBody,
+/// CredentialError>)` (the credential operation's bodies, whatever the spec
+/// names them).
 macro_rules! providers {
     ($($module:ident $stem:literal $lib:ident;)*) => {
         &[$((
             $stem,
             check::<
-                credential_clients::$module::types::Credential,
-                credential_clients::$module::GetCredentialError,
+                credential_clients::$module::CredentialBody,
+                credential_clients::$module::CredentialError,
             > as fn(&[u8]),
         )),*]
     };

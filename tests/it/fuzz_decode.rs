@@ -6,8 +6,8 @@
 //! enums are, nodes nested past serde_json's recursion limit, then sometimes
 //! a damaged byte or a cut. Each input goes to
 //!
-//! - `serde_json::from_slice` into `types::Credential` and into the typed
-//!   error body (`GetCredentialError`): never a panic; whatever parses
+//! - `serde_json::from_slice` into `CredentialBody` and into the typed
+//!   error body (`CredentialError`): never a panic; whatever parses
 //!   re-serializes and parses again to the same value;
 //! - the runtime decoder `credential_clients::runtime::decode::from_response`
 //!   with a real `reqwest::Response` (from the test server) under a success
@@ -425,18 +425,18 @@ where
 // --------------------------------------------------------------- tests
 
 /// `(stem, fuzz_direct, fuzz_runtime_decoder)` of every provider, with its
-/// `types::Credential` and `GetCredentialError` (`with_providers!`).
+/// `CredentialBody` and `CredentialError` (`with_providers!`).
 macro_rules! targets {
     ($($module:ident $stem:literal $lib:ident;)*) => {
         vec![$((
             $stem,
             fuzz_direct::<
-                credential_clients::$module::types::Credential,
-                credential_clients::$module::GetCredentialError,
+                credential_clients::$module::CredentialBody,
+                credential_clients::$module::CredentialError,
             > as fn(&str),
             fuzz_runtime_decoder::<
-                credential_clients::$module::types::Credential,
-                credential_clients::$module::GetCredentialError,
+                credential_clients::$module::CredentialBody,
+                credential_clients::$module::CredentialError,
             > as fn(&str),
         )),*]
     };

@@ -650,7 +650,7 @@ async fn the_spec_quirks_apply_with_no_rust_written() {
         .build()
         .unwrap();
     let request = client
-        .get_credential()
+        .read_credential()
         .name("db")
         .x_acme_session_token("hdr-secret-value");
     let shown = format!("{request:?}");

@@ -27,13 +27,7 @@ fn spec_example(stem: &str, status: &str) -> Value {
     let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel))
         .unwrap();
     let doc = xtask::spec::parse_yaml(std::path::Path::new(&rel), &text).unwrap();
-    let op = doc["paths"]
-        .as_object()
-        .unwrap()
-        .values()
-        .map(|item| item["get"].clone())
-        .find(|op| op["operationId"] == "get_credential")
-        .unwrap();
+    let op = xtask::spec::credential_operation(&doc).unwrap().op;
     let content = op["responses"][status]["content"]
         .as_object()
         .unwrap()

@@ -11,8 +11,8 @@
 //! Error<Value>>`), with everything the typed value or error printed.
 //!
 //! The table relies on what every generated client has: `API`, `Client`,
-//! `types::Credential`, `GetCredentialError` (the credential operation's
-//! typed error body) and `cli`.
+//! `CredentialBody` and `CredentialError` (the credential operation's
+//! success and typed error bodies) and `cli`.
 
 use std::future::Future;
 use std::path::Path;
@@ -55,7 +55,7 @@ pub struct Provider {
     pub api: &'static ApiDescription,
     client: MakeClient,
     arguments: fn() -> Vec<(String, bool)>,
-    /// Decodes bytes as `types::Credential` and re-serializes them.
+    /// Decodes bytes as `CredentialBody` and re-serializes them.
     pub decode_credential: fn(&[u8]) -> Result<Value, serde_json::Error>,
     /// Decodes bytes as the typed error body and re-serializes them.
     pub decode_error: fn(&[u8]) -> Result<Value, serde_json::Error>,
@@ -152,7 +152,7 @@ macro_rules! table {
                                     }
                                 }
                                 Err(e) => match e
-                                    .downcast::<client::Error<client::GetCredentialError>>()
+                                    .downcast::<client::Error<client::CredentialError>>()
                                 {
                                     Ok(e) => untyped(e),
                                     Err(other) => panic!("not a client error: {other:?}"),
@@ -178,12 +178,12 @@ macro_rules! table {
                 }
 
                 pub fn decode_credential(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-                    let typed: client::types::Credential = serde_json::from_slice(bytes)?;
+                    let typed: client::CredentialBody = serde_json::from_slice(bytes)?;
                     serde_json::to_value(typed)
                 }
 
                 pub fn decode_error(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-                    let typed: client::GetCredentialError = serde_json::from_slice(bytes)?;
+                    let typed: client::CredentialError = serde_json::from_slice(bytes)?;
                     serde_json::to_value(typed)
                 }
 

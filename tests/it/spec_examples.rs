@@ -27,7 +27,7 @@ struct Example {
 
 /// Examples of JSON bodies of every response, and of the component schemas
 /// used as the credential and error bodies.
-fn examples(doc: &Value, error_schemas: &[String]) -> Vec<Example> {
+fn examples(doc: &Value, success_schemas: &[String], error_schemas: &[String]) -> Vec<Example> {
     let mut out = Vec::new();
     let paths = doc["paths"].as_object().unwrap();
     for (path, item) in paths {
@@ -72,7 +72,9 @@ fn examples(doc: &Value, error_schemas: &[String]) -> Vec<Example> {
             }
         }
     }
-    let schemas = std::iter::once(("Credential", false))
+    let schemas = success_schemas
+        .iter()
+        .map(|s| (s.as_str(), false))
         .chain(error_schemas.iter().map(|s| (s.as_str(), true)));
     for (schema, is_error) in schemas {
         if let Some(v) = doc.pointer(&format!("/components/schemas/{schema}/example")) {
@@ -220,11 +222,12 @@ fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(
     Ok(())
 }
 
-/// The component schemas the credential operation's error responses use.
-fn error_schemas(doc: &Value, op: &Value) -> Vec<String> {
+/// The component schemas the credential operation's success (`errors:
+/// false`) or error responses use.
+fn body_schemas(doc: &Value, op: &Value, errors: bool) -> Vec<String> {
     let mut out = Vec::new();
     for (status, response) in op["responses"].as_object().into_iter().flatten() {
-        if status.starts_with('2') {
+        if status.starts_with('2') == errors {
             continue;
         }
         let response = xtask::spec::resolve(doc, response);
@@ -253,10 +256,11 @@ where
     // checked here.
     let (op, _) = p.operation();
     let route = p.route();
-    let errors = error_schemas(&doc, &op);
+    let successes = body_schemas(&doc, &op, false);
+    let errors = body_schemas(&doc, &op, true);
     let paths = doc["paths"].as_object_mut().unwrap();
     paths.retain(|path, _| path == route);
-    let all = examples(&doc, &errors);
+    let all = examples(&doc, &successes, &errors);
     if !all.iter().any(|e| !e.is_error) {
         return Err(format!("{stem}: no example of the credential body"));
     }
@@ -277,14 +281,14 @@ where
     }
 }
 
-/// `check::<types::Credential, GetCredentialError>` of every provider.
+/// `check::<CredentialBody, CredentialError>` of every provider.
 macro_rules! checks {
     ($($module:ident $stem:literal $lib:ident;)*) => {
         vec![$((
             $stem,
             check::<
-                credential_clients::$module::types::Credential,
-                credential_clients::$module::GetCredentialError,
+                credential_clients::$module::CredentialBody,
+                credential_clients::$module::CredentialError,
             > as fn(&Provider) -> Result<usize, String>,
         )),*]
     };
@@ -303,7 +307,7 @@ fn every_provider_examples_round_trip() {
             Ok(n) => assert!(n >= 1, "{stem}"),
             Err(e) => failures.push(e),
         }
-        forward_compat += examples(&p.spec(), &[])
+        forward_compat += examples(&p.spec(), &[], &[])
             .iter()
             .filter(|e| e.pointer.contains("forward_compat_"))
             .count();

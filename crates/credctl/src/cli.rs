@@ -220,22 +220,22 @@ pub fn after_help() -> String {
     format!("{EXIT_CODES_HELP}\n\n{env}")
 }
 
-/// The name of the `get_credential` parameter that is the credential's id:
-/// the last path parameter of its route.
+/// The name of the credential operation's parameter that is the
+/// credential's id: the last path parameter of its route.
 pub fn id_arg(provider: &Provider) -> Option<String> {
-    let op = provider.api.operation("get_credential")?;
+    let op = provider.credential()?;
     op.path
         .rsplit('/')
         .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(kebab)
 }
 
-/// The generated `get_credential` command with the id positional:
-/// `credctl get tines 7 --include-references`.
+/// The generated command of the credential operation with the id
+/// positional: `credctl get tines 7 --include-references`.
 pub fn get_command(provider: &'static Provider, file: &FileConfig) -> Command {
     let generated = (provider.commands)()
         .into_iter()
-        .find(|(id, _)| *id == "get_credential")
+        .find(|(id, _)| *id == provider.api.credential_operation)
         .map(|(_, cmd)| cmd)
         .unwrap_or_else(|| Command::new(""));
     let mut cmd = adapt_operation(provider, generated, file).name(provider.stem);

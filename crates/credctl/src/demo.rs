@@ -37,7 +37,11 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
     for provider in PROVIDERS {
         let fail =
             |e: &dyn std::fmt::Display| Failure::other(format!("demo: {}: {e}", provider.stem));
-        let call = spec::demo_call(provider.spec).map_err(|e| fail(&e))?;
+        let route = provider
+            .credential()
+            .ok_or_else(|| fail(&"no credential operation"))?
+            .path;
+        let call = spec::demo_call(provider.spec, route).map_err(|e| fail(&e))?;
         let server = providers::start_mock(provider, &call.body)
             .await
             .map_err(|e| fail(&e))?;
@@ -58,8 +62,14 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
             .build()
             .map_err(|e| fail(&e))?;
         let output = Output::collecting(provider, context(provider, &base_url));
-        let result =
-            providers::execute(provider, parts, output.clone(), "get_credential", &matches).await;
+        let result = providers::execute(
+            provider,
+            parts,
+            output.clone(),
+            provider.api.credential_operation,
+            &matches,
+        )
+        .await;
         if let Some(failure) = output.failure() {
             return Err(failure);
         }
@@ -72,7 +82,7 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
             && let Some(described) = provider.api.operation(op)
             && let Some(pagination) = &described.pagination
         {
-            let demo = spec::demo_list(provider.spec, op).map_err(|e| fail(&e))?;
+            let demo = spec::demo_list(provider.spec, described.path).map_err(|e| fail(&e))?;
             pages = pages::serve(
                 &server,
                 described.path,

@@ -55,7 +55,8 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             let (stem, m) = sub
                 .subcommand()
                 .ok_or_else(|| Failure::usage("credctl get <provider> <id>"))?;
-            call(find(stem)?, "get_credential", m, &file)
+            let provider = find(stem)?;
+            call(provider, provider.api.credential_operation, m, &file)
         }
         "list" => {
             let (stem, m) = sub

@@ -3,7 +3,7 @@
 //! subcommands, `get`, `schema` and `demo` support without hand edits.
 
 use clap::ArgMatches;
-use credential_clients::runtime::{ApiDescription, ClientParts};
+use credential_clients::runtime::{ApiDescription, ClientParts, OperationDescription};
 use credential_clients::summary::CredentialSummary;
 use serde_json::Value;
 
@@ -17,14 +17,21 @@ pub struct Provider {
     pub api: &'static ApiDescription,
     /// The generated clap command of each operation, by operation id.
     pub commands: fn() -> Vec<(&'static str, clap::Command)>,
-    /// The JSON Schema of `types::Credential`.
+    /// The JSON Schema of the credential operation's body (`CredentialBody`).
     pub schema: fn() -> schemars::schema::RootSchema,
-    /// The normalized view of a body, if it is a `types::Credential`.
+    /// The normalized view of a body, if it is a `CredentialBody`.
     pub summarize: fn(&Value) -> Option<CredentialSummary>,
     /// The normalized view of an item of the list operation.
     pub summarize_item: fn(&Value) -> Option<CredentialSummary>,
     /// `specs/<stem>.yaml`, for the demo's example credential.
     pub spec: &'static str,
+}
+
+impl Provider {
+    /// The operation that reads one credential (`credctl get`).
+    pub fn credential(&self) -> Option<&'static OperationDescription> {
+        self.api.operation(self.api.credential_operation)
+    }
 }
 
 /// The provider of a stem.
@@ -61,6 +68,37 @@ impl<T> ViaJson for Summarize<'_, T> {
     }
 }
 
+/// A local mock that answers the credential operation of `api` with
+/// `body`: JSON, or the text itself when `body` is a string and the
+/// operation's first media type is not JSON (a secret returned as such).
+async fn serve_credential(
+    api: &'static ApiDescription,
+    body: &Value,
+) -> anyhow::Result<httpmock::MockServer> {
+    use anyhow::Context as _;
+    let op = api
+        .operation(api.credential_operation)
+        .context("the API description has no credential operation")?;
+    let route = credential_clients::runtime::mock::template_regex(op.path)?;
+    let media = op.accept.split(',').next().unwrap_or("").trim();
+    let (content_type, bytes) = match body {
+        Value::String(text) if !media.contains("json") => {
+            (media.to_string(), text.clone().into_bytes())
+        }
+        _ => ("application/json".to_string(), serde_json::to_vec(body)?),
+    };
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(op.method).path_matches(route);
+            then.status(200)
+                .header("content-type", content_type)
+                .body(bytes);
+        })
+        .await;
+    Ok(server)
+}
+
 macro_rules! wire_providers {
     ($($module:ident $stem:literal $lib:ident;)*) => {
         $(
@@ -75,13 +113,13 @@ macro_rules! wire_providers {
                 }
 
                 pub fn schema() -> schemars::schema::RootSchema {
-                    schemars::schema_for!(client::types::Credential)
+                    schemars::schema_for!(client::CredentialBody)
                 }
 
                 pub fn summarize(raw: &Value) -> Option<CredentialSummary> {
                     #[allow(unused_imports)]
                     use super::{ViaFrom as _, ViaJson as _};
-                    let credential: client::types::Credential =
+                    let credential: client::CredentialBody =
                         serde_json::from_value(raw.clone()).ok()?;
                     #[allow(clippy::needless_borrow)]
                     let summary = (&&Summarize(&credential)).summary();
@@ -118,14 +156,9 @@ macro_rules! wire_providers {
                 }
 
                 pub async fn start_mock(body: &Value) -> anyhow::Result<httpmock::MockServer> {
-                    use client::mock::MockServerExt as _;
-                    let credential: client::types::Credential =
-                        serde_json::from_value(body.clone())?;
-                    let server = httpmock::MockServer::start_async().await;
-                    server.get_credential(|_when, then| {
-                        then.ok(&credential);
-                    });
-                    Ok(server)
+                    // The body must be one the client decodes.
+                    let _: client::CredentialBody = serde_json::from_value(body.clone())?;
+                    serve_credential(&client::API, body).await
                 }
 
                 impl client::cli::CliConfig for Output {

@@ -68,34 +68,28 @@ fn deref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
 }
 
 /// The GET operation `operation`: its route, path item and operation.
-fn find_get<'a>(
-    doc: &'a Value,
-    operation: &str,
-) -> anyhow::Result<(&'a str, &'a Value, &'a Value)> {
-    doc.get("paths")
+fn find_get<'a>(doc: &'a Value, route: &str) -> anyhow::Result<(&'a Value, &'a Value)> {
+    let item = doc
+        .get("paths")
         .and_then(Value::as_object)
         .context("the spec has no paths")?
-        .iter()
-        .find_map(|(route, item)| {
-            let op = item.get("get")?;
-            (op.get("operationId").and_then(Value::as_str) == Some(operation)).then_some((
-                route.as_str(),
-                item,
-                op,
-            ))
-        })
-        .with_context(|| format!("the spec has no GET operation `{operation}`"))
+        .get(route)
+        .with_context(|| format!("the spec has no path `{route}`"))?;
+    let op = item
+        .get("get")
+        .with_context(|| format!("the spec has no GET at `{route}`"))?;
+    Ok((item, op))
 }
 
 /// The primary example of the operation's 200 response.
-fn ok_example(doc: &Value, op: &Value, operation: &str) -> anyhow::Result<Value> {
+fn ok_example(doc: &Value, op: &Value, route: &str) -> anyhow::Result<Value> {
     let media = op
         .pointer("/responses/200")
         .map(|r| deref(doc, r))
         .and_then(|r| r.get("content"))
         .and_then(Value::as_object)
         .and_then(|c| c.values().next())
-        .with_context(|| format!("`{operation}` has no 200 response with content"))?;
+        .with_context(|| format!("GET `{route}` has no 200 response with content"))?;
     match media.get("example") {
         Some(example) => Ok(example.clone()),
         None => media
@@ -105,7 +99,7 @@ fn ok_example(doc: &Value, op: &Value, operation: &str) -> anyhow::Result<Value>
             .map(|e| deref(doc, e))
             .and_then(|e| e.get("value"))
             .cloned()
-            .with_context(|| format!("the 200 response of `{operation}` has no example")),
+            .with_context(|| format!("the 200 response of GET `{route}` has no example")),
     }
 }
 
@@ -130,15 +124,16 @@ fn required_params<'a>(
         .collect()
 }
 
-/// The demo request of a spec.
-pub fn demo_call(spec: &str) -> anyhow::Result<DemoCall> {
+/// The demo request of a spec: of the credential operation, the GET at
+/// `route` (the API description's path template).
+pub fn demo_call(spec: &str, route: &str) -> anyhow::Result<DemoCall> {
     let doc = parse_yaml(spec).context("the embedded spec is not valid YAML")?;
-    let (route, item, op) = find_get(&doc, "get_credential")?;
-    let body = ok_example(&doc, op, "get_credential")?;
+    let (item, op) = find_get(&doc, route)?;
+    let body = ok_example(&doc, op, route)?;
     let id_name = route
         .rsplit('/')
         .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .context("the get_credential route has no path parameter")?;
+        .with_context(|| format!("the credential route `{route}` has no path parameter"))?;
     let mut id = None;
     let mut params = Vec::new();
     for (name, param) in required_params(&doc, item, op) {
@@ -178,11 +173,11 @@ pub struct DemoList {
     pub params: Vec<(String, String)>,
 }
 
-/// The demo listing of `operation` (the API's list operation).
-pub fn demo_list(spec: &str, operation: &str) -> anyhow::Result<DemoList> {
+/// The demo listing of the API's list operation, the GET at `route`.
+pub fn demo_list(spec: &str, route: &str) -> anyhow::Result<DemoList> {
     let doc = parse_yaml(spec).context("the embedded spec is not valid YAML")?;
-    let (_, item, op) = find_get(&doc, operation)?;
-    let body = ok_example(&doc, op, operation)?;
+    let (item, op) = find_get(&doc, route)?;
+    let body = ok_example(&doc, op, route)?;
     let params = required_params(&doc, item, op)
         .into_iter()
         .map(|(name, param)| {
@@ -242,14 +237,19 @@ fn synthesized(doc: &Value, param: &Value) -> String {
 mod tests {
     use super::*;
 
+    fn credential_route(provider: &crate::providers::Provider) -> &'static str {
+        provider.credential().unwrap().path
+    }
+
     #[test]
     fn every_provider_has_a_demo_call() {
         for provider in crate::providers::PROVIDERS {
-            let call = demo_call(provider.spec).unwrap();
+            let call = demo_call(provider.spec, credential_route(provider)).unwrap();
             assert!(call.body.is_object(), "{}", provider.stem);
             assert!(!call.id.is_empty(), "{}", provider.stem);
         }
-        let astra = demo_call(crate::providers::find("netapp-astra").unwrap().spec).unwrap();
+        let astra = crate::providers::find("netapp-astra").unwrap();
+        let astra = demo_call(astra.spec, credential_route(astra)).unwrap();
         assert_eq!(astra.id, "9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58");
         assert_eq!(
             astra.params,
@@ -258,7 +258,8 @@ mod tests {
                 "3f1c9a52-7d4e-4b8a-9e21-6c0d5b7a2f14".to_string()
             )]
         );
-        let tines = demo_call(crate::providers::find("tines").unwrap().spec).unwrap();
+        let tines = crate::providers::find("tines").unwrap();
+        let tines = demo_call(tines.spec, credential_route(tines)).unwrap();
         assert_eq!(
             tines.id,
             tines.body["id"].to_string(),
@@ -275,7 +276,7 @@ paths:
     parameters:
       - $ref: '#/components/parameters/Org'
     get:
-      operationId: get_credential
+      operationId: readThing
       parameters:
         - name: thing_id
           in: path
@@ -302,7 +303,7 @@ components:
             first:
               value: {name: n}
 "##;
-        let call = demo_call(spec).unwrap();
+        let call = demo_call(spec, "/things/{thing_id}").unwrap();
         assert_eq!(call.id, "3c90c3cc-0d44-4b50-8888-8dd25736052a");
         assert_eq!(call.params, [("org".to_string(), "42".to_string())]);
         assert_eq!(call.body, serde_json::json!({"name": "n"}));

@@ -21,7 +21,7 @@ use crate::spec;
 
 mod stream;
 
-pub use stream::{Stream, StreamRewriter, add_cli_streams, defines};
+pub use stream::{Stream, StreamRewriter, add_cli_streams};
 
 /// The pagination extension.
 pub const PAGINATION: &str = "x-credential-clients-pagination";

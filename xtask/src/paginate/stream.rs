@@ -187,16 +187,6 @@ pub fn add_cli_streams(item: &mut syn::Item, streams: &[Stream]) -> Result<(), S
     Ok(())
 }
 
-/// Whether `item` (of progenitor's `types` module) defines the type `name`.
-pub fn defines(item: &syn::Item, name: &str) -> bool {
-    match item {
-        syn::Item::Struct(s) => s.ident == name,
-        syn::Item::Enum(e) => e.ident == name,
-        syn::Item::Type(t) => t.ident == name,
-        _ => false,
-    }
-}
-
 fn is_type(ty: &syn::Type, name: &str) -> bool {
     matches!(ty, syn::Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == name))
 }

@@ -22,7 +22,7 @@ pub fn tokens(
     normalized: &OpenAPI,
     facts: &Facts,
     list_item: Option<syn::Type>,
-    has_credential_type: bool,
+    credential_bodies: &super::bodies::Bodies,
 ) -> Result<TokenStream, SpecError> {
     let file = spec.path.as_path();
     let provider = spec.stem.as_str();
@@ -129,15 +129,10 @@ pub fn tokens(
             ));
             quote! { #doc pub type ListItem = crate::#ty; }
         }
-        _ if has_credential_type => quote! {
-            /// The spec has no "list credentials" operation; tools that list
-            /// fall back to the credential type.
-            pub type ListItem = crate::types::Credential;
-        },
         _ => quote! {
-            /// The spec has no "list credentials" operation (and no
-            /// `Credential` type); tools that list fall back to JSON.
-            pub type ListItem = ::serde_json::Value;
+            /// The spec has no "list credentials" operation; tools that list
+            /// fall back to the credential operation's body.
+            pub type ListItem = CredentialBody;
         },
     };
     let mut op_items = Vec::new();
@@ -214,6 +209,24 @@ pub fn tokens(
     }
 
     let credential_operation = super::credential_operation(spec)?.name;
+    let credential_aliases = {
+        let super::bodies::Bodies { ok, error } = credential_bodies;
+        let ok_doc = doc_attr(&format!(
+            "The body of the credential operation, [`Client::{credential_operation}`]: \
+             what code over every provider (credctl, the workspace's suites) names, \
+             whatever the spec calls its schema."
+        ));
+        let error_doc = doc_attr(&format!(
+            "The typed error body of the credential operation, \
+             [`Client::{credential_operation}`] (`Error<CredentialError>` from `send()`)."
+        ));
+        quote! {
+            #ok_doc
+            pub type CredentialBody = #ok;
+            #error_doc
+            pub type CredentialError = #error;
+        }
+    };
     let quirk_fields = crate::quirks::read(file, provider, &spec.doc)
         .map_err(|mut e| e.remove(0))?
         .tokens();
@@ -250,6 +263,8 @@ pub fn tokens(
         };
 
         #(#error_aliases)*
+
+        #credential_aliases
 
         #list_item_alias
 

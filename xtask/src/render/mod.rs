@@ -8,6 +8,7 @@
 //! then the CLI, which needs the client's list streams. Only text crosses
 //! between them (proc-macro2's tokens are not `Send`).
 
+mod bodies;
 mod meta;
 mod progenitor;
 mod rewrite;
@@ -185,8 +186,8 @@ struct Client {
     streams: Vec<crate::paginate::Stream>,
     /// The item type of the list operation.
     list_item: Option<syn::Type>,
-    /// Whether `types` defines `Credential`.
-    has_credential_type: bool,
+    /// The credential operation's success and error body types.
+    credential_bodies: bodies::Bodies,
 }
 
 /// progenitor's client, item by item (`crate::items`): rewritten, printed,
@@ -215,15 +216,12 @@ fn render_client(
     let tokens = tokens?;
     let mut streams = crate::paginate::StreamRewriter::new(&paginated);
     let mut pagination_error = None;
-    let mut has_credential_type = false;
     let mut builder_struct = None;
+    let mut credential_bodies = None;
     crate::items::render(tokens, &mut text, &mut |at, item| {
         rewrite::client_item(item, facts);
         match at {
-            [m] if m == "types" => {
-                has_credential_type |= crate::paginate::defines(item, "Credential");
-                streams.see_type(item);
-            }
+            [m] if m == "types" => streams.see_type(item),
             [m] if m == "builder" => {
                 if let Err(e) = streams.rewrite_builder(item) {
                     pagination_error = Some(e.clone());
@@ -233,6 +231,9 @@ fn render_client(
                     && s.ident == credential_builder
                 {
                     builder_struct = Some(s.clone());
+                }
+                if credential_bodies.is_none() {
+                    credential_bodies = bodies::of_send(item, &credential_builder);
                 }
             }
             _ => {}
@@ -246,6 +247,17 @@ fn render_client(
     let streams = streams
         .finish()
         .map_err(|e| SpecError::new(file, "/paths", Rule::Pagination, e))?;
+    let credential_bodies = credential_bodies.ok_or_else(|| {
+        SpecError::new(
+            file,
+            credential.pointer.clone(),
+            Rule::CredentialContract,
+            format!(
+                "progenitor generated no `send()` for the credential operation `{}`",
+                credential.name
+            ),
+        )
+    })?;
     let list_item = crate::paginate::list_operation(file, &paginated)?
         .and_then(|p| streams.iter().find(|s| s.op_id == p.op_id))
         .map(|s| s.item.clone());
@@ -262,7 +274,7 @@ fn render_client(
         selftest,
         streams,
         list_item,
-        has_credential_type,
+        credential_bodies,
     })
 }
 
@@ -326,7 +338,7 @@ fn render_meta(
         normalized,
         facts,
         client.list_item.clone(),
-        client.has_credential_type,
+        &client.credential_bodies,
     )?;
     print_file(spec, source, "", tokens, "metadata")
 }

@@ -95,6 +95,10 @@ pub static API: rt::ApiDescription = rt::ApiDescription {
 pub type ListCredentialsError = crate::types::Error;
 /// The typed error body of `get_credential` (`Error<GetCredentialError>` from `send()`).
 pub type GetCredentialError = crate::types::Error;
+/// The body of the credential operation, [`Client::get_credential`]: what code over every provider (credctl, the workspace's suites) names, whatever the spec calls its schema.
+pub type CredentialBody = crate::types::Credential;
+/// The typed error body of the credential operation, [`Client::get_credential`] (`Error<CredentialError>` from `send()`).
+pub type CredentialError = crate::types::Error;
 /// The item type of the "list credentials" operation, [`Client::list_credentials`] (its builder's `stream()` yields these).
 pub type ListItem = crate::types::CredentialSummary;
 impl ClientHooks<rt::Runtime> for Client {

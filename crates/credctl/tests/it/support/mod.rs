@@ -29,18 +29,28 @@ pub fn spec(stem: &str) -> Value {
     xtask::spec::parse_yaml(Path::new(&rel), &text).unwrap()
 }
 
-/// The primary example of a response of `get_credential`.
+/// The spec's credential operation (what `credctl get` calls), resolved.
+pub fn credential_operation(doc: &Value) -> Value {
+    xtask::spec::credential_operation(doc)
+        .expect("the spec has a credential operation")
+        .op
+        .clone()
+}
+
+/// The JSON schema of the credential operation's 200 body, resolved.
+pub fn credential_schema(doc: &Value) -> Value {
+    let op = credential_operation(doc);
+    let ok = xtask::spec::resolve(doc, &op["responses"]["200"]);
+    let media = ok["content"].as_object().unwrap().values().next().unwrap();
+    xtask::spec::resolve(doc, &media["schema"]).clone()
+}
+
+/// The primary example of a response of the credential operation.
 pub fn example(stem: &str, status: &str) -> Value {
     let doc = spec(stem);
-    let op = doc["paths"]
-        .as_object()
-        .unwrap()
-        .values()
-        .filter_map(|item| item.get("get"))
-        .find(|op| op["operationId"] == "get_credential")
-        .unwrap()
-        .clone();
-    let media = op["responses"][status]["content"]
+    let op = credential_operation(&doc);
+    let response = xtask::spec::resolve(&doc, &op["responses"][status]).clone();
+    let media = response["content"]
         .as_object()
         .unwrap()
         .values()
