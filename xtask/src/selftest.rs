@@ -358,7 +358,13 @@ pub fn tokens(
     let fields = builder_fields(builder);
     let op = normalized_op.unwrap_or(credential.op);
     let mut calls = Vec::new();
+    let mut example_parameters = Vec::new();
     for (name, value) in required_parameters(doc, path, credential.op) {
+        let plain = match &value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        example_parameters.push(quote! { (#name, #plain) });
         let field = crate::spec::sanitize_snake(&name);
         let Some((_, ty)) = fields.iter().find(|(f, _)| *f == field) else {
             continue;
@@ -404,6 +410,12 @@ pub fn tokens(
 
         /// The body served (the spec's example, or one made from its schema).
         pub const EXAMPLE_BODY: &str = #body_text;
+
+        /// The required parameters of the credential operation with the
+        /// example values the call uses (name in the spec, value as text):
+        /// the spec's examples, or values made from the schemas (patterns
+        /// included).
+        pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[#(#example_parameters),*];
 
         /// Serve [`EXAMPLE_BODY`] for the credential operation on a local
         /// mock server, call the client with example parameters, and check

@@ -292,14 +292,14 @@ pub fn list_command(provider: &'static Provider, file: &FileConfig) -> Option<Co
             "List every credential of {title}, across all pages"
         ))
         .arg(
-            Arg::new(crate::listing::LIMIT)
+            Arg::new(crate::list_options::LIMIT)
                 .long(limit_long)
                 .value_name("N")
                 .value_parser(clap::value_parser!(u64))
                 .help("Stop after N items (no page beyond the one holding the Nth is requested)"),
         )
         .arg(
-            Arg::new(crate::listing::MAX_PAGES)
+            Arg::new(crate::list_options::MAX_PAGES)
                 .long("max-pages")
                 .value_name("N")
                 .value_parser(clap::value_parser!(u32))

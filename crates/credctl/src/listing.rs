@@ -14,7 +14,6 @@ use std::task::Poll;
 use chrono::{DateTime, Utc};
 use clap::ArgMatches;
 use credential_clients::audit::{Reason, audit};
-use credential_clients::runtime::Listing;
 use credential_clients::summary::CredentialSummary;
 use serde_json::json;
 
@@ -22,25 +21,6 @@ use crate::config::{self, FileConfig, Globals};
 use crate::exit::{Code, ErrorContext, Failure};
 use crate::output::{Format, Output, emit, render, summary_json, summary_table};
 use crate::providers::{self, PROVIDERS, Provider};
-
-/// The argument ids credctl adds to list commands.
-pub const LIMIT: &str = "credctl-limit";
-/// See [`LIMIT`].
-pub const MAX_PAGES: &str = "credctl-max-pages";
-
-/// `--limit` / `--max-pages` from the list command's own arguments.
-pub fn options<'a, I, E>(
-    matches: &ArgMatches,
-    mut listing: Listing<'a, I, E>,
-) -> Listing<'a, I, E> {
-    if let Ok(Some(n)) = matches.try_get_one::<u64>(LIMIT) {
-        listing = listing.limit(*n);
-    }
-    if let Ok(Some(n)) = matches.try_get_one::<u32>(MAX_PAGES) {
-        listing = listing.max_pages(*n);
-    }
-    listing
-}
 
 /// What one provider's listing gave.
 pub struct Listed {

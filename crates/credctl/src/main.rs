@@ -9,8 +9,10 @@ mod cli;
 mod config;
 mod demo;
 mod exit;
+mod list_options;
 mod listing;
 mod output;
+mod provider;
 mod providers;
 mod spec;
 mod trace;
@@ -23,7 +25,7 @@ use clap::ArgMatches;
 use crate::config::{FileConfig, Globals};
 use crate::exit::{ErrorContext, Failure};
 use crate::output::Output;
-use crate::providers::Provider;
+use crate::provider::Provider;
 
 fn main() -> ExitCode {
     match run(std::env::args_os().collect()) {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::exit::{ErrorContext, Failure, classify};
-use crate::providers::Provider;
+use crate::provider::Provider;
 use credential_clients::redact::redact;
 
 mod list;

@@ -1,38 +1,16 @@
 //! Every provider of the workspace, wired through the facade's
 //! `credential_clients::with_providers!`: a new spec gets its `credctl`
 //! subcommands, `get`, `schema` and `demo` support without hand edits.
+//! The top of the layers: the table of [`Provider`]s (`provider.rs`, a
+//! leaf) and each generated CLI writing to [`Output`].
 
 use clap::ArgMatches;
-use credential_clients::runtime::{ApiDescription, ClientParts, OperationDescription};
+use credential_clients::runtime::{ApiDescription, ClientParts};
 use credential_clients::summary::CredentialSummary;
 use serde_json::Value;
 
 use crate::output::Output;
-
-/// What credctl knows about one provider.
-pub struct Provider {
-    /// The spec stem (`netapp-astra`): the subcommand name.
-    pub stem: &'static str,
-    /// The generated client's API description (servers, auth, routes).
-    pub api: &'static ApiDescription,
-    /// The generated clap command of each operation, by operation id.
-    pub commands: fn() -> Vec<(&'static str, clap::Command)>,
-    /// The JSON Schema of the credential operation's body (`CredentialBody`).
-    pub schema: fn() -> schemars::schema::RootSchema,
-    /// The normalized view of a body, if it is a `CredentialBody`.
-    pub summarize: fn(&Value) -> Option<CredentialSummary>,
-    /// The normalized view of an item of the list operation.
-    pub summarize_item: fn(&Value) -> Option<CredentialSummary>,
-    /// `specs/<stem>.yaml`, for the demo's example credential.
-    pub spec: &'static str,
-}
-
-impl Provider {
-    /// The operation that reads one credential (`credctl get`).
-    pub fn credential(&self) -> Option<&'static OperationDescription> {
-        self.api.operation(self.api.credential_operation)
-    }
-}
+pub use crate::provider::Provider;
 
 /// The provider of a stem.
 pub fn find(stem: &str) -> Option<&'static Provider> {
@@ -214,7 +192,7 @@ macro_rules! wire_providers {
                         matches: &ArgMatches,
                         listing: credential_clients::runtime::Listing<'a, I, E>,
                     ) -> credential_clients::runtime::Listing<'a, I, E> {
-                        crate::listing::options(matches, listing)
+                        crate::list_options::apply(matches, listing)
                     }
 
                     fn list_progress(&self, pages: u32) {
@@ -240,6 +218,8 @@ macro_rules! wire_providers {
                         $stem,
                         ".yaml"
                     )),
+                    example_body: credential_clients::$module::selftest::EXAMPLE_BODY,
+                    example_parameters: credential_clients::$module::selftest::EXAMPLE_PARAMETERS,
                 },
             )*
         ];

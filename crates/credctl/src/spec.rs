@@ -125,11 +125,22 @@ fn required_params<'a>(
 }
 
 /// The demo request of a spec: of the credential operation, the GET at
-/// `route` (the API description's path template).
-pub fn demo_call(spec: &str, route: &str) -> anyhow::Result<DemoCall> {
+/// `route` (the API description's path template). Without an example in
+/// the spec, the body is `fallback` (the generated client's example, made
+/// from the schema; JSON, or the text of a non-JSON body), and a parameter
+/// without one takes its value from `generated` (the generated client's
+/// example values, which meet the schema's pattern) before one is made up.
+pub fn demo_call(
+    spec: &str,
+    route: &str,
+    fallback: &str,
+    generated: &[(&str, &str)],
+) -> anyhow::Result<DemoCall> {
     let doc = parse_yaml(spec).context("the embedded spec is not valid YAML")?;
     let (item, op) = find_get(&doc, route)?;
-    let body = ok_example(&doc, op, route)?;
+    let body = ok_example(&doc, op, route).unwrap_or_else(|_| {
+        serde_json::from_str(fallback).unwrap_or_else(|_| Value::String(fallback.to_string()))
+    });
     let id_name = route
         .rsplit('/')
         .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
@@ -137,6 +148,10 @@ pub fn demo_call(spec: &str, route: &str) -> anyhow::Result<DemoCall> {
     let mut id = None;
     let mut params = Vec::new();
     for (name, param) in required_params(&doc, item, op) {
+        let generated_value = generated
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string());
         let given = example_value(&doc, param);
         if name == id_name {
             // Without an example, ask for the id the example body has.
@@ -148,12 +163,15 @@ pub fn demo_call(spec: &str, route: &str) -> anyhow::Result<DemoCall> {
             id = Some(
                 given
                     .or(from_body)
+                    .or(generated_value)
                     .unwrap_or_else(|| synthesized(&doc, param)),
             );
         } else {
             params.push((
                 name.to_string(),
-                given.unwrap_or_else(|| synthesized(&doc, param)),
+                given
+                    .or(generated_value)
+                    .unwrap_or_else(|| synthesized(&doc, param)),
             ));
         }
     }
@@ -237,19 +255,25 @@ fn synthesized(doc: &Value, param: &Value) -> String {
 mod tests {
     use super::*;
 
-    fn credential_route(provider: &crate::providers::Provider) -> &'static str {
+    fn credential_route(provider: &crate::provider::Provider) -> &'static str {
         provider.credential().unwrap().path
     }
 
     #[test]
     fn every_provider_has_a_demo_call() {
         for provider in crate::providers::PROVIDERS {
-            let call = demo_call(provider.spec, credential_route(provider)).unwrap();
+            let call = demo_call(
+                provider.spec,
+                credential_route(provider),
+                provider.example_body,
+                provider.example_parameters,
+            )
+            .unwrap();
             assert!(call.body.is_object(), "{}", provider.stem);
             assert!(!call.id.is_empty(), "{}", provider.stem);
         }
         let astra = crate::providers::find("netapp-astra").unwrap();
-        let astra = demo_call(astra.spec, credential_route(astra)).unwrap();
+        let astra = demo_call(astra.spec, credential_route(astra), "{}", &[]).unwrap();
         assert_eq!(astra.id, "9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58");
         assert_eq!(
             astra.params,
@@ -259,13 +283,38 @@ mod tests {
             )]
         );
         let tines = crate::providers::find("tines").unwrap();
-        let tines = demo_call(tines.spec, credential_route(tines)).unwrap();
+        let tines = demo_call(tines.spec, credential_route(tines), "{}", &[]).unwrap();
         assert_eq!(
             tines.id,
             tines.body["id"].to_string(),
             "the example's own id"
         );
         assert!(tines.params.is_empty());
+    }
+
+    #[test]
+    fn without_an_example_the_generated_body_is_served() {
+        let spec = r##"
+paths:
+  /secrets/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          content:
+            text/plain:
+              schema: {type: string}
+"##;
+        let text = demo_call(spec, "/secrets/{id}", "example-secret-value", &[]).unwrap();
+        assert_eq!(text.body, Value::String("example-secret-value".into()));
+        assert_eq!(text.id, "demo", "made up");
+        let generated = demo_call(spec, "/secrets/{id}", "s", &[("id", "ab12")]).unwrap();
+        assert_eq!(generated.id, "ab12", "the generated client's example value");
+        let json = demo_call(spec, "/secrets/{id}", r#"{"id":"s1"}"#, &[("id", "x")]).unwrap();
+        assert_eq!(json.body, serde_json::json!({"id": "s1"}));
+        assert_eq!(json.id, "s1", "the id the body has");
+        assert!(demo_call(spec, "/other/{id}", "x", &[]).is_err());
     }
 
     #[test]
@@ -303,7 +352,12 @@ components:
             first:
               value: {name: n}
 "##;
-        let call = demo_call(spec, "/things/{thing_id}").unwrap();
+        let call = demo_call(spec, "/things/{thing_id}", "{}", &[]).unwrap();
+        assert_eq!(
+            call.body,
+            serde_json::json!({"name": "n"}),
+            "the spec's example"
+        );
         assert_eq!(call.id, "3c90c3cc-0d44-4b50-8888-8dd25736052a");
         assert_eq!(call.params, [("org".to_string(), "42".to_string())]);
         assert_eq!(call.body, serde_json::json!({"name": "n"}));

@@ -8,6 +8,13 @@
 use crate::types;
 /// The body served (the spec's example, or one made from its schema).
 pub const EXAMPLE_BODY: &str = "{\"access_key_id\":\"AKIAEXAMPLEKEY000001\",\"access_token\":null,\"available\":true,\"clusters\":[{\"created_at\":\"2024-03-18T09:12:44Z\",\"id\":\"8d3e6f10-2a9b-4c57-b1e4-7f0a3c9d2e68\",\"kind\":\"imported\",\"name\":\"payments-prod\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}],\"created_at\":\"2024-03-11T14:05:02Z\",\"gitlab_url\":null,\"id\":\"5b1f0d2e-7c4a-4e8b-9a31-2f6d8c0e4a17\",\"name\":\"prod-aws-eu-west\",\"operations\":[{\"cluster_id\":\"8d3e6f10-2a9b-4c57-b1e4-7f0a3c9d2e68\",\"cluster_kind\":\"imported\",\"cluster_name\":\"payments-prod\",\"id\":\"c41a9e27-6b3d-4f08-9d52-1e7b8a0f3c96\",\"name\":\"install-ingress-stack\",\"status\":\"completed\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}],\"organisation_id\":\"0e9a7c31-4d2b-4f6e-8a15-93c2b7d1f048\",\"provider\":\"aws\",\"role_arn\":\"arn:aws:iam::123456789012:role/ankra-provisioner\",\"secret_access_key\":\"example-secret-access-key-not-real\",\"system\":false,\"token\":null,\"updated_at\":\"2024-06-02T08:47:19Z\",\"username\":null,\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}";
+/// The required parameters of the credential operation with the
+/// example values the call uses (name in the spec, value as text):
+/// the spec's examples, or values made from the schemas (patterns
+/// included).
+pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
+    ("credential_id", "00000000-0000-4000-8000-000000000001"),
+];
 /// Serve [`EXAMPLE_BODY`] for the credential operation on a local
 /// mock server, call the client with example parameters, and check
 /// that the decoded value serializes back to the same JSON (apart

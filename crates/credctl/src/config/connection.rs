@@ -16,7 +16,7 @@ use super::names::{env_prefixes, token_noun};
 use super::network;
 use super::resolve::{Resolved, resolve};
 use crate::exit::{AuthHint, Failure};
-use crate::providers::Provider;
+use crate::provider::Provider;
 
 /// A client configuration and what error messages need to know about it.
 pub struct Connection {

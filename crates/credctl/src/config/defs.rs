@@ -5,7 +5,7 @@
 use credential_clients::runtime::AuthScheme;
 
 use super::names::{env_names, env_prefixes, kebab, snake, token_env, token_noun, upper_snake};
-use crate::providers::Provider;
+use crate::provider::Provider;
 
 /// What a setting is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,14 @@
 use crate::types;
 /// The body served (the spec's example, or one made from its schema).
 pub const EXAMPLE_BODY: &str = "{\"id\":\"9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58\",\"keyType\":\"s3\",\"metadata\":{\"createdBy\":\"5e8d2b71-0c4f-4a96-b3e8-1f7a6d9c0b23\",\"creationTimestamp\":\"2023-05-14T09:31:07Z\",\"labels\":[{\"name\":\"astra.netapp.io/labels/read-only/credType\",\"value\":\"s3\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}},{\"name\":\"astra.netapp.io/labels/read-only/cloudName\",\"value\":\"s3\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}],\"modificationTimestamp\":\"2023-05-14T09:31:07Z\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}},\"name\":\"backup-bucket-eu\",\"type\":\"application/astra-credential\",\"valid\":\"true\",\"version\":\"1.1\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}";
+/// The required parameters of the credential operation with the
+/// example values the call uses (name in the spec, value as text):
+/// the spec's examples, or values made from the schemas (patterns
+/// included).
+pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
+    ("account_id", "3f1c9a52-7d4e-4b8a-9e21-6c0d5b7a2f14"),
+    ("credential_id", "9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58"),
+];
 /// Serve [`EXAMPLE_BODY`] for the credential operation on a local
 /// mock server, call the client with example parameters, and check
 /// that the decoded value serializes back to the same JSON (apart

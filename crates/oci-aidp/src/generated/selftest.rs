@@ -8,6 +8,17 @@
 use crate::types;
 /// The body served (the spec's example, or one made from its schema).
 pub const EXAMPLE_BODY: &str = "{\"createdBy\":\"ocid1.user.oc1..aaaaaaaaq5v2exampleuserm7xk4w3nbz6ld8pjt1yrcfh2ase0go\",\"credentialDescription\":\"Token used by the nightly ingestion job to read the partner warehouse API\",\"credentialDetails\":{\"credentialType\":\"SECRET_TOKEN\",\"secretTokenPair\":[{\"secretKey\":\"api_user\",\"secretValue\":\"etl_reader_svc\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}},{\"secretKey\":\"api_token\",\"secretValue\":\"pwk-EXAMPLE-71c4d09a5be3f2\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}],\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}},\"displayName\":\"partner_warehouse_api\",\"key\":\"3d8f6a12-94be-4c07-b5e1-6fa2c90d7b48\",\"lifecycleState\":\"ACTIVE\",\"timeCreated\":\"2026-05-14T09:21:37.402Z\",\"timeUpdated\":\"2026-06-03T16:05:12.881Z\",\"type\":\"SECRET_TOKEN\",\"updatedBy\":\"ocid1.user.oc1..aaaaaaaaq5v2exampleuserm7xk4w3nbz6ld8pjt1yrcfh2ase0go\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}";
+/// The required parameters of the credential operation with the
+/// example values the call uses (name in the spec, value as text):
+/// the spec's examples, or values made from the schemas (patterns
+/// included).
+pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
+    (
+        "aiDataPlatformId",
+        "ocid1.datalake.oc1.iad.amaaaaaa7rexamplek4q2lzm5v3ndw6yh1tcpbsx8gf0ju2ioe9",
+    ),
+    ("credentialKey", "3d8f6a12-94be-4c07-b5e1-6fa2c90d7b48"),
+];
 /// Serve [`EXAMPLE_BODY`] for the credential operation on a local
 /// mock server, call the client with example parameters, and check
 /// that the decoded value serializes back to the same JSON (apart

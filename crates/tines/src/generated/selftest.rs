@@ -8,6 +8,11 @@
 use crate::types;
 /// The body served (the spec's example, or one made from its schema).
 pub const EXAMPLE_BODY: &str = "{\"allowed_hosts\":[\"sts.amazonaws.com\",\"securityhub.eu-west-1.amazonaws.com\"],\"aws_assumed_role_external_id\":\"7c0d9e4b-2a61-4f38-9b15-d3e8a0c2f6a1\",\"aws_authentication_type\":\"ROLE\",\"created_at\":\"2025-01-20T11:05:43.120Z\",\"description\":\"Read-only audit role in the production account\",\"folder_id\":null,\"id\":2207,\"metadata\":{\"region\":\"eu-west-1\",\"session_duration\":3600},\"mode\":\"AWS\",\"name\":\"AWS security audit role\",\"owner\":{\"email\":\"tomas.novak@acme-corp.example\",\"first_name\":\"Tomas\",\"last_name\":\"Novak\",\"user_id\":14,\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}},\"read_access\":\"SPECIFIC_TEAMS\",\"restriction_type\":\"RESTRICTED_TO_CREDENTIALS\",\"shared_team_slugs\":[\"detection_engineering\",\"cloud_platform\"],\"slug\":\"aws_security_audit_role\",\"team_id\":9,\"test_credential\":{\"created_at\":\"2025-02-11T13:22:10.004Z\",\"updated_at\":\"2025-03-30T18:47:51.776Z\",\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}},\"test_credential_enabled\":true,\"updated_at\":\"2025-04-01T07:31:09.554Z\",\"use_static_external_id\":true,\"x_credential_clients_unknown\":{\"kept\":[1,\"two\",null]}}";
+/// The required parameters of the credential operation with the
+/// example values the call uses (name in the spec, value as text):
+/// the spec's examples, or values made from the schemas (patterns
+/// included).
+pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[("credential_id", "1")];
 /// Serve [`EXAMPLE_BODY`] for the credential operation on a local
 /// mock server, call the client with example parameters, and check
 /// that the decoded value serializes back to the same JSON (apart
