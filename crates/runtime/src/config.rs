@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::api::{ApiDescription, AuthScheme};
-pub use crate::auth::Auth;
-use crate::auth::{AuthError, AuthSetupError};
+use crate::auth::AuthError;
 use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
+pub use crate::client_auth::Auth;
+use crate::client_auth::AuthSetupError;
 #[cfg(feature = "oci")]
 use crate::oci;
 use crate::redirect::DEFAULT_MAX_REDIRECTS;

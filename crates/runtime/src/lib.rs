@@ -20,6 +20,7 @@
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod client_auth;
 pub mod config;
 pub mod decode;
 pub mod error;
@@ -44,7 +45,8 @@ pub use api::{
     ApiDescription, AuthScheme, BodyCodeRule, OperationDescription, RequestIdHeader, RetryProfile,
     ServerTemplate, ServerVariable, VariableKind,
 };
-pub use auth::{Auth, AuthError, AuthFuture, Authenticate, StaticHeader};
+pub use auth::{AuthError, AuthFuture, Authenticate, StaticHeader};
+pub use client_auth::{Auth, AuthSetupError};
 pub use config::{BuildError, ClientConfig, ClientParts};
 pub use error::{RequestError, TransportError};
 pub use extra::Extra;

@@ -16,8 +16,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::{Map, Value};
 
+use crate::document;
 use crate::error::{Rule, SpecError};
-use crate::spec;
 
 mod stream;
 
@@ -325,7 +325,7 @@ fn check(
 
     match (items, next) {
         (Some(items), Some(next)) if errors.is_empty() => Ok(Paginated {
-            op_id: spec::method_name(op, method, path),
+            op_id: document::method_name(op, method, path),
             pointer: at.to_string(),
             items,
             next,
@@ -348,18 +348,18 @@ fn success_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
                 .find(|(s, _)| s.starts_with('2'))
                 .map(|(_, r)| r)
         })
-        .map(|r| spec::resolve(doc, r))?;
+        .map(|r| document::resolve(doc, r))?;
     let content = response.get("content")?.as_object()?;
     let (_, media) = content
         .iter()
-        .find(|(mt, _)| spec::is_json_media_type(mt))?;
-    media.get("schema").map(|s| spec::resolve(doc, s))
+        .find(|(mt, _)| document::is_json_media_type(mt))?;
+    media.get("schema").map(|s| document::resolve(doc, s))
 }
 
 /// The schema at a JSON pointer into instances of `schema` (through
 /// `$ref`s and `allOf` branches).
 fn schema_at<'a>(doc: &'a Value, schema: &'a Value, pointer: &str) -> Option<&'a Value> {
-    let mut s = spec::resolve(doc, schema);
+    let mut s = document::resolve(doc, schema);
     if pointer.is_empty() {
         return Some(s);
     }
@@ -371,9 +371,9 @@ fn schema_at<'a>(doc: &'a Value, schema: &'a Value, pointer: &str) -> Option<&'a
 }
 
 fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Value> {
-    let schema = spec::resolve(doc, schema);
+    let schema = document::resolve(doc, schema);
     if let Some(p) = schema.get("properties").and_then(|p| p.get(name)) {
-        return Some(spec::resolve(doc, p));
+        return Some(document::resolve(doc, p));
     }
     schema
         .get("allOf")
@@ -383,7 +383,7 @@ fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Val
 }
 
 fn schema_type<'a>(doc: &'a Value, schema: &'a Value) -> Option<&'a str> {
-    let schema = spec::resolve(doc, schema);
+    let schema = document::resolve(doc, schema);
     schema.get("type").and_then(Value::as_str).or_else(|| {
         schema
             .get("allOf")?
@@ -400,7 +400,7 @@ fn query_parameters(doc: &Value, path_item: &Map<String, Value>, op: &Value) -> 
         .flatten()
         .filter_map(Value::as_array)
         .flatten()
-        .map(|p| spec::resolve(doc, p))
+        .map(|p| document::resolve(doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
         .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
         .collect()

@@ -3,7 +3,8 @@
 //! file, the JSON pointer of the offending node and the rule; nothing panics.
 //!
 //! - `yaml.rs`: YAML text to JSON;
-//! - `doc.rs`: reading the document (`$ref`s, methods, the credential operation);
+//! - `crate::document` (re-exported): reading the document (`$ref`s, methods,
+//!   the credential operation);
 //! - `rules.rs`, `schemas.rs`, `operations.rs`: the rules, run by [`validate`];
 //! - `openapi.rs`: the structure check through `openapiv3`.
 
@@ -14,14 +15,13 @@ use serde_json::{Map, Value};
 
 use crate::error::{Rule, SpecError, escape_pointer_token, pointer};
 
-mod doc;
 mod openapi;
 mod operations;
 mod rules;
 mod schemas;
 mod yaml;
 
-pub use doc::*;
+pub use crate::document::*;
 pub use openapi::parse_openapi;
 use operations::*;
 pub use rules::validate;

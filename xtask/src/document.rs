@@ -1,16 +1,18 @@
 //! Reading an OpenAPI document as JSON: `$ref`s, path templates, method
 //! names as progenitor makes them, media types, the credential operation.
 //! What every later stage (rules, pagination, normalization, rendering)
-//! shares.
+//! shares (`crate::spec` re-exports it).
 
-use super::*;
+use serde_json::Value;
+
+use crate::error::{escape_pointer_token, pointer};
 
 /// The HTTP methods an OpenAPI path item may hold.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-pub(super) fn url_has_no_host(url: &str) -> bool {
+pub(crate) fn url_has_no_host(url: &str) -> bool {
     let after = url.split_once("://").map_or("", |(_, rest)| rest);
     let authority = after.split(['/', '?', '#']).next().unwrap_or_default();
     let host = authority.rsplit('@').next().unwrap_or_default();
@@ -136,7 +138,7 @@ pub fn sanitize_snake(input: &str) -> String {
     }
 }
 
-pub(super) fn is_success(status: &str) -> bool {
+pub(crate) fn is_success(status: &str) -> bool {
     status.starts_with('2')
 }
 
