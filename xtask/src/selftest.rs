@@ -1,11 +1,12 @@
-//! `src/generated/selftest.rs` of each client (feature `mock`): one
-//! function, `credential_round_trip`, that serves the spec's example of the
-//! credential operation on a local httpmock server, calls the typed client
-//! over real HTTP with example parameter values, and checks that the decoded
-//! body serializes back to what was served (unknown fields, secrets,
-//! timestamps and enum values kept). The workspace's tests run it for every
-//! provider through the facade's `with_providers!`, so a new spec is covered
-//! without hand-written test code.
+//! `src/generated/selftest.rs` of each client (feature `mock`):
+//! `serve_example` serves the spec's example of the credential operation on
+//! a local httpmock server, `call_example` calls the typed client over real
+//! HTTP with example parameter values, and `credential_round_trip` does both
+//! and checks that the decoded body serializes back to what was served
+//! (unknown fields, secrets, timestamps and enum values kept). The
+//! workspace's tests run it for every provider through the facade's
+//! `with_providers!`, and each crate's generated `examples/mock.rs` shows
+//! the first two, so a new spec is covered without hand-written code.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -359,6 +360,7 @@ pub fn tokens(
     let op = normalized_op.unwrap_or(credential.op);
     let mut calls = Vec::new();
     let mut example_parameters = Vec::new();
+    let mut shown = format!(" `client.{}()", credential.name);
     for (name, value) in required_parameters(doc, path, credential.op) {
         let plain = match &value {
             Value::String(s) => s.clone(),
@@ -371,6 +373,7 @@ pub fn tokens(
         };
         let setter = format_ident!("{}", field);
         let text = value.to_string();
+        shown.push_str(&format!(".{field}({text})"));
         calls.push(quote! {
             .#setter(
                 ::serde_json::from_str::<#ty>(#text)
@@ -378,6 +381,8 @@ pub fn tokens(
             )
         });
     }
+    shown.push_str(".send()`.");
+    let call_doc = shown;
     let mut body = example_body(doc, credential.op);
     // Every object the types keep unknown members of gets one (not in a
     // document where typify's `extra` map collides with a property).
@@ -417,34 +422,50 @@ pub fn tokens(
         /// included).
         pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[#(#example_parameters),*];
 
-        /// Serve [`EXAMPLE_BODY`] for the credential operation on a local
-        /// mock server, call the client with example parameters, and check
-        /// that the decoded value serializes back to the same JSON (apart
-        /// from `null` versus absent and number spelling). Returns the
-        /// number of requests the server received.
-        pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
-            let server = ::httpmock::MockServer::start_async().await;
+        /// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
+        /// (any request to its route) on `server`.
+        pub async fn serve_example(
+            server: &::httpmock::MockServer,
+        ) -> ::std::result::Result<::httpmock::Mock<'_>, String> {
             let route = credential_clients_runtime::mock::template_regex(#path)
                 .map_err(|e| e.to_string())?;
-            let mock = server
+            Ok(server
                 .mock_async(|when, then| {
                     when.method(::httpmock::Method::GET).path_matches(route);
                     then.status(200)
                         .header("content-type", #content_type)
                         .body(EXAMPLE_BODY);
                 })
-                .await;
+                .await)
+        }
+
+        /// Call the credential operation with [`EXAMPLE_PARAMETERS`]:
+        #[doc = #call_doc]
+        pub async fn call_example(
+            client: &crate::Client,
+        ) -> ::std::result::Result<crate::ResponseValue<crate::CredentialBody>, String> {
+            client
+                .#method_ident()
+                #(#calls)*
+                .send()
+                .await
+                .map_err(|e| format!("the call failed: {e}"))
+        }
+
+        /// Serve [`EXAMPLE_BODY`] on a local mock server ([`serve_example`]),
+        /// call the client ([`call_example`]), and check that the decoded
+        /// value serializes back to the same JSON (apart from `null` versus
+        /// absent and number spelling). Returns the number of requests the
+        /// server received.
+        pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
+            let server = ::httpmock::MockServer::start_async().await;
+            let mock = serve_example(&server).await?;
             let client = crate::Client::builder()
                 .base_url(server.base_url())
                 .retry(credential_clients_runtime::RetryPolicy::disabled())
                 .build()
                 .map_err(|e| e.to_string())?;
-            let response = client
-                .#method_ident()
-                #(#calls)*
-                .send()
-                .await
-                .map_err(|e| format!("the call failed: {e}"))?;
+            let response = call_example(&client).await?;
             let got = ::serde_json::to_value(response.into_inner()).map_err(|e| e.to_string())?;
             let want: ::serde_json::Value = if #secret_body {
                 ::serde_json::Value::String(EXAMPLE_BODY.to_string())

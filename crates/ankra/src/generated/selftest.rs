@@ -15,31 +15,32 @@ pub const EXAMPLE_BODY: &str = "{\"access_key_id\":\"AKIAEXAMPLEKEY000001\",\"ac
 pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
     ("credential_id", "00000000-0000-4000-8000-000000000001"),
 ];
-/// Serve [`EXAMPLE_BODY`] for the credential operation on a local
-/// mock server, call the client with example parameters, and check
-/// that the decoded value serializes back to the same JSON (apart
-/// from `null` versus absent and number spelling). Returns the
-/// number of requests the server received.
-pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
-    let server = ::httpmock::MockServer::start_async().await;
+/// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
+/// (any request to its route) on `server`.
+pub async fn serve_example(
+    server: &::httpmock::MockServer,
+) -> ::std::result::Result<::httpmock::Mock<'_>, String> {
     let route = credential_clients_runtime::mock::template_regex(
             "/api/v1/org/credentials/{credential_id}",
         )
         .map_err(|e| e.to_string())?;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(::httpmock::Method::GET).path_matches(route);
-            then.status(200)
-                .header("content-type", "application/json")
-                .body(EXAMPLE_BODY);
-        })
-        .await;
-    let client = crate::Client::builder()
-        .base_url(server.base_url())
-        .retry(credential_clients_runtime::RetryPolicy::disabled())
-        .build()
-        .map_err(|e| e.to_string())?;
-    let response = client
+    Ok(
+        server
+            .mock_async(|when, then| {
+                when.method(::httpmock::Method::GET).path_matches(route);
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(EXAMPLE_BODY);
+            })
+            .await,
+    )
+}
+/// Call the credential operation with [`EXAMPLE_PARAMETERS`]:
+/// `client.get_credential().credential_id("00000000-0000-4000-8000-000000000001").send()`.
+pub async fn call_example(
+    client: &crate::Client,
+) -> ::std::result::Result<crate::ResponseValue<crate::CredentialBody>, String> {
+    client
         .get_credential()
         .credential_id(
             ::serde_json::from_str::<
@@ -49,7 +50,22 @@ pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
         )
         .send()
         .await
-        .map_err(|e| format!("the call failed: {e}"))?;
+        .map_err(|e| format!("the call failed: {e}"))
+}
+/// Serve [`EXAMPLE_BODY`] on a local mock server ([`serve_example`]),
+/// call the client ([`call_example`]), and check that the decoded
+/// value serializes back to the same JSON (apart from `null` versus
+/// absent and number spelling). Returns the number of requests the
+/// server received.
+pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
+    let server = ::httpmock::MockServer::start_async().await;
+    let mock = serve_example(&server).await?;
+    let client = crate::Client::builder()
+        .base_url(server.base_url())
+        .retry(credential_clients_runtime::RetryPolicy::disabled())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let response = call_example(&client).await?;
     let got = ::serde_json::to_value(response.into_inner()).map_err(|e| e.to_string())?;
     let want: ::serde_json::Value = if false {
         ::serde_json::Value::String(EXAMPLE_BODY.to_string())
