@@ -270,8 +270,8 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
 }
 
 /// The path, query and header parameters of the operation that are
-/// required, with a value each.
-fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, Value)> {
+/// required, with their location and a value each.
+fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, String, Value)> {
     let shared = doc
         .get("paths")
         .and_then(|p| p.get(path))
@@ -284,7 +284,7 @@ fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, Valu
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut out: Vec<(String, Value)> = Vec::new();
+    let mut out: Vec<(String, String, Value)> = Vec::new();
     for p in shared.iter().chain(own.iter()) {
         let p = spec::resolve(doc, p);
         let Some(name) = p.get("name").and_then(Value::as_str) else {
@@ -315,8 +315,8 @@ fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, Valu
             }
             (_, v) => v,
         };
-        out.retain(|(n, _)| n != name);
-        out.push((name.to_string(), value));
+        out.retain(|(n, _, _)| n != name);
+        out.push((name.to_string(), location.to_string(), value));
     }
     out
 }
@@ -358,7 +358,9 @@ pub fn tokens(
     let fields = builder_fields(builder);
     let op = normalized_op.unwrap_or(credential.op);
     let mut calls = Vec::new();
-    for (name, value) in required_parameters(doc, path, credential.op) {
+    let (mut example_fields, mut example_types, mut example_values) = (vec![], vec![], vec![]);
+    let mut path_values = Vec::new();
+    for (name, location, value) in required_parameters(doc, path, credential.op) {
         let field = crate::spec::sanitize_snake(&name);
         let Some((_, ty)) = fields.iter().find(|(f, _)| *f == field) else {
             continue;
@@ -371,7 +373,52 @@ pub fn tokens(
                     .map_err(|e| format!("example value of `{}`: {e}", #name))?
             )
         });
+        if location == "path" {
+            let plain = match &value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            path_values.push(quote! { (#name, #plain) });
+        }
+        example_values.push(quote! {
+            ::serde_json::from_str::<#ty>(#text)
+                .map_err(|e| format!("example value of `{}`: {e}", #name))?
+        });
+        example_fields.push(setter);
+        example_types.push(ty.clone());
     }
+    let example_call = builder.map(|b| {
+        let builder_ident = &b.ident;
+        quote! {
+            /// The credential operation's path parameters with their
+            /// example values (name in the spec, value as text), in the
+            /// order of the spec.
+            pub const EXAMPLE_PATH_PARAMETERS: &[(&str, &str)] = &[#(#path_values),*];
+
+            /// The credential operation with the spec's example parameter
+            /// values, parsed (and validated) once: [`ExampleCall::builder`]
+            /// hands out the operation's builder with them set, as a caller
+            /// that holds typed ids would write it (the benchmark times it).
+            #[derive(Debug, Clone)]
+            pub struct ExampleCall {
+                #(#example_fields: #example_types,)*
+            }
+
+            impl ExampleCall {
+                /// Parse the example values.
+                pub fn new() -> ::std::result::Result<Self, String> {
+                    Ok(Self { #(#example_fields: #example_values,)* })
+                }
+
+                /// The credential operation's builder with the example values set.
+                pub fn builder<'a>(&self, client: &'a crate::Client) -> crate::builder::#builder_ident<'a> {
+                    client
+                        .#method_ident()
+                        #(.#example_fields(self.#example_fields.clone()))*
+                }
+            }
+        }
+    });
     let mut body = example_body(doc, credential.op);
     // Every object the types keep unknown members of gets one (not in a
     // document where typify's `extra` map collides with a property).
@@ -444,6 +491,8 @@ pub fn tokens(
             }
             Ok(mock.calls_async().await)
         }
+
+        #example_call
     }
 }
 

@@ -44,8 +44,8 @@ fn is_dot_segment(segment: &str) -> bool {
 /// Check that the URL's path is the operation's route with each parameter
 /// filling exactly one non-empty segment that is not `.` or `..`.
 ///
-/// One pass over both strings, without allocating (it runs on every
-/// request).
+/// One pass over both strings, byte by byte, without allocating (it runs
+/// on every request).
 pub fn check_path(
     baseurl: &str,
     op: &OperationDescription,
@@ -60,33 +60,54 @@ pub fn check_path(
     let Some(rest) = url.path().strip_prefix(base_path(baseurl)) else {
         return Err(refuse("the path no longer starts with the base URL's path"));
     };
-    let (route, actual) = (op.path.as_bytes(), rest.as_bytes());
+    check_route(op.path, rest).map_err(refuse)
+}
+
+/// Where the segment that starts at `from` ends (the next `/`, or the end).
+fn segment_end(bytes: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while i < bytes.len() && bytes[i] != b'/' {
+        i += 1;
+    }
+    i
+}
+
+/// [`check_path`] on the path below the base path: `route` is the
+/// operation's template.
+fn check_route(route: &str, actual: &str) -> Result<(), &'static str> {
+    let (want, got) = (route.as_bytes(), actual.as_bytes());
     let (mut r, mut a) = (0, 0);
     // Each round: one segment of the route and of the actual path, both
     // starting at `r` / `a`.
     loop {
-        let route_end = op.path[r..].find('/').map_or(route.len(), |i| r + i);
-        let actual_end = rest[a..].find('/').map_or(actual.len(), |i| a + i);
-        let want = &route[r..route_end];
-        let got = &actual[a..actual_end];
-        if want.len() >= 2 && want[0] == b'{' && want[want.len() - 1] == b'}' {
-            if got.is_empty() {
-                return Err(refuse("a path parameter is empty"));
+        let route_end = segment_end(want, r);
+        let segment = &want[r..route_end];
+        let actual_end;
+        if segment.len() >= 2 && segment[0] == b'{' && segment[segment.len() - 1] == b'}' {
+            actual_end = segment_end(got, a);
+            if actual_end == a {
+                return Err("a path parameter is empty");
             }
-            // `got` is a whole segment of a `str`, split at an ASCII `/`.
-            if is_dot_segment(&rest[a..actual_end]) {
-                return Err(refuse("a path parameter is `.` or `..`"));
+            // A whole segment of a `str`, split at an ASCII `/`.
+            if is_dot_segment(&actual[a..actual_end]) {
+                return Err("a path parameter is `.` or `..`");
             }
-        } else if want != got {
-            return Err(refuse("a fixed path segment changed"));
+        } else {
+            // A fixed segment: the same bytes, then `/` or the end.
+            actual_end = a + segment.len();
+            if got.get(a..actual_end) != Some(segment)
+                || (actual_end < got.len() && got[actual_end] != b'/')
+            {
+                return Err("a fixed path segment changed");
+            }
         }
-        match (route_end == route.len(), actual_end == actual.len()) {
+        match (route_end == want.len(), actual_end == got.len()) {
             (true, true) => return Ok(()),
             (false, false) => {
                 r = route_end + 1;
                 a = actual_end + 1;
             }
-            _ => return Err(refuse("the number of path segments changed")),
+            _ => return Err("the number of path segments changed"),
         }
     }
 }
@@ -192,6 +213,34 @@ mod tests {
             assert_eq!(needs_escape(b), escaped != text, "{b}");
         }
         assert!((0x80..=0xff).all(needs_escape));
+    }
+
+    #[test]
+    fn routes() {
+        let route = "/a/{x}/b/{y}";
+        assert_eq!(check_route(route, "/a/1/b/2"), Ok(()));
+        assert_eq!(check_route(route, "/a/%2F/b/x.y"), Ok(()));
+        for (actual, why) in [
+            ("/a//b/2", "a path parameter is empty"),
+            ("/a/1/b/", "a path parameter is empty"),
+            ("/a/../b/2", "a path parameter is `.` or `..`"),
+            ("/a/1/b/%2e", "a path parameter is `.` or `..`"),
+            ("/a/1/c/2", "a fixed path segment changed"),
+            ("/a/1/bb/2", "a fixed path segment changed"),
+            ("/a/1/b", "the number of path segments changed"),
+            ("/a/1/b/2/3", "the number of path segments changed"),
+            ("/a/1", "the number of path segments changed"),
+            ("/a", "the number of path segments changed"),
+            ("", "the number of path segments changed"),
+        ] {
+            assert_eq!(check_route(route, actual), Err(why), "{actual}");
+        }
+        assert_eq!(check_route("", ""), Ok(()));
+        assert_eq!(check_route("/x", "/x"), Ok(()));
+        assert_eq!(
+            check_route("/x", "/x/"),
+            Err("the number of path segments changed")
+        );
     }
 
     #[test]

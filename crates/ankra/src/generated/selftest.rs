@@ -56,3 +56,35 @@ pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
     }
     Ok(mock.calls_async().await)
 }
+/// The credential operation's path parameters with their
+/// example values (name in the spec, value as text), in the
+/// order of the spec.
+pub const EXAMPLE_PATH_PARAMETERS: &[(&str, &str)] = &[
+    ("credential_id", "00000000-0000-4000-8000-000000000001"),
+];
+/// The credential operation with the spec's example parameter
+/// values, parsed (and validated) once: [`ExampleCall::builder`]
+/// hands out the operation's builder with them set, as a caller
+/// that holds typed ids would write it (the benchmark times it).
+#[derive(Debug, Clone)]
+pub struct ExampleCall {
+    credential_id: ::uuid::Uuid,
+}
+impl ExampleCall {
+    /// Parse the example values.
+    pub fn new() -> ::std::result::Result<Self, String> {
+        Ok(Self {
+            credential_id: ::serde_json::from_str::<
+                ::uuid::Uuid,
+            >("\"00000000-0000-4000-8000-000000000001\"")
+                .map_err(|e| format!("example value of `{}`: {e}", "credential_id"))?,
+        })
+    }
+    /// The credential operation's builder with the example values set.
+    pub fn builder<'a>(
+        &self,
+        client: &'a crate::Client,
+    ) -> crate::builder::GetCredential<'a> {
+        client.get_credential().credential_id(self.credential_id.clone())
+    }
+}
