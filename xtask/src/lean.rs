@@ -182,12 +182,47 @@ fn names_header_map(stmt: &syn::Stmt) -> bool {
 
 /// `encode_path(&value.to_string())` (two `String`s per path parameter and
 /// request) becomes `credential_clients_runtime::path::encoded(&value)`,
-/// which percent-encodes the same characters while the URL is formatted.
+/// which percent-encodes the same characters while the URL is formatted;
+/// and the request URL's `format!("...", client.baseurl, ...)` becomes
+/// `credential_clients_runtime::path::url(format_args!(...))`, one
+/// allocation with room for the URL instead of `format!`'s growing.
 pub fn encode_path_parameters_in_place(file: &mut syn::File) {
+    /// Whether `mac` is `format!(<literal>, client.baseurl, ...)`.
+    fn is_url_format(mac: &syn::Macro) -> bool {
+        if !mac.path.is_ident("format") {
+            return false;
+        }
+        let Ok(args) =
+            mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return false;
+        };
+        let mut args = args.iter();
+        let literal = matches!(
+            args.next(),
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            }))
+        );
+        let base = matches!(
+            args.next(),
+            Some(syn::Expr::Field(f)) if matches!(&f.member, syn::Member::Named(n) if n == "baseurl")
+        );
+        literal && base
+    }
     struct Rewrite;
     impl VisitMut for Rewrite {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
+            if let syn::Expr::Macro(m) = expr
+                && is_url_format(&m.mac)
+            {
+                let tokens = &m.mac.tokens;
+                *expr =
+                    syn::parse_quote!(credential_clients_runtime::path::url(format_args!(#tokens)));
+                return;
+            }
             let syn::Expr::Call(call) = expr else {
                 return;
             };

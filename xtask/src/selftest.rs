@@ -1,5 +1,8 @@
-//! `src/generated/selftest.rs` of each client (feature `mock`): one
-//! function, `credential_round_trip`, that serves the spec's example of the
+//! `src/generated/selftest.rs` of each client: `ExampleCall`, the
+//! credential operation's builder with the spec's example parameter values
+//! (parsed once; the benchmark times it, `EXAMPLE_PATH_PARAMETERS` gives the
+//! hand-written side the same values), and (feature `mock`)
+//! `credential_round_trip`, that serves the spec's example of the
 //! credential operation on a local httpmock server, calls the typed client
 //! over real HTTP with example parameter values, and checks that the decoded
 //! body serializes back to what was served (unknown fields, secrets,
@@ -443,8 +446,9 @@ pub fn tokens(
         "application/json"
     };
     quote! {
-        //! A round trip of the spec's credential example through the typed
-        //! client over HTTP (feature `mock`), used by the workspace's tests.
+        //! The spec's example parameters as a typed call ([`ExampleCall`]),
+        //! and (feature `mock`) a round trip of the spec's credential example
+        //! through the typed client over HTTP, used by the workspace's tests.
 
         #[allow(unused_imports)]
         use crate::types;
@@ -457,6 +461,7 @@ pub fn tokens(
         /// that the decoded value serializes back to the same JSON (apart
         /// from `null` versus absent and number spelling). Returns the
         /// number of requests the server received.
+        #[cfg(feature = "mock")]
         pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
             let server = ::httpmock::MockServer::start_async().await;
             let route = credential_clients_runtime::mock::template_regex(#path)

@@ -29,14 +29,13 @@ pub(crate) fn cap(
     limit: u64,
     request_id: Option<String>,
 ) -> reqwest::Response {
-    let declared = response
-        .headers()
-        .get(reqwest::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    // The body's exact size hint: what hyper took from `Content-Length`
+    // (reqwest's wrappers pass it through; none when it decompresses). No
+    // header lookup and parse per response.
+    let declared = response.content_length();
     // A declared length within the cap needs no wrapper: hyper never yields
     // more than `Content-Length` bytes of body (HTTP/1 frames the message by
-    // it, h2 fails a stream that sends more), and reqwest drops the header
+    // it, h2 fails a stream that sends more), and reqwest drops the length
     // when it decompresses. This is the common case, and it costs nothing.
     if declared.is_some_and(|len| len <= limit) {
         return response;

@@ -112,6 +112,25 @@ fn check_route(route: &str, actual: &str) -> Result<(), &'static str> {
     }
 }
 
+/// The room a request URL's `String` gets up front ([`url`]): a base URL
+/// and route with a few ids fit without growing.
+const URL_CAPACITY: usize = 256;
+
+/// A request URL, written as `format!` would but into one `String` with room
+/// for it (`format!` starts from the length of the literal text and grows
+/// while the base URL and parameters are written). The generated clients
+/// build every request URL with it.
+///
+/// # Panics
+/// Like `format!`, if a `Display` implementation of an argument returns an
+/// error although the `String` did not.
+pub fn url(args: fmt::Arguments<'_>) -> String {
+    let mut url = String::with_capacity(URL_CAPACITY);
+    fmt::Write::write_fmt(&mut url, args)
+        .expect("a Display implementation returned an error unexpectedly");
+    url
+}
+
 /// The path-segment set of progenitor's `encode_path` (the URL standard's
 /// path-segment percent-encode set, plus `/` and `%`).
 const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS

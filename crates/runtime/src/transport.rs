@@ -314,14 +314,18 @@ impl Transport {
             }
             .map(|response| self.guard(response, request_id_name, sent_id.as_deref(), call));
             let status = result.as_ref().ok().map(|r| r.status().as_u16());
-            if let Some(status) = status {
-                span.record("status", status);
-                call.record("status", status);
-            }
+            // Recording into a disabled span still costs a call: only into
+            // spans a subscriber wants.
             if let Some(sent) = sent {
+                if let Some(status) = status {
+                    span.record("status", status);
+                }
                 span.record("elapsed_ms", millis(sent.elapsed()));
             }
             if !call.is_disabled() {
+                if let Some(status) = status {
+                    call.record("status", status);
+                }
                 call.record("attempts", attempt);
                 call.record("elapsed_ms", millis(start.elapsed()));
             }

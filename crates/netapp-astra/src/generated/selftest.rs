@@ -2,8 +2,9 @@
 // source: specs/netapp-astra.yaml
 // To change this file, edit the source and run `cargo xtask codegen`.
 
-//! A round trip of the spec's credential example through the typed
-//! client over HTTP (feature `mock`), used by the workspace's tests.
+//! The spec's example parameters as a typed call ([`ExampleCall`]),
+//! and (feature `mock`) a round trip of the spec's credential example
+//! through the typed client over HTTP, used by the workspace's tests.
 #[allow(unused_imports)]
 use crate::types;
 /// The body served (the spec's example, or one made from its schema).
@@ -13,6 +14,7 @@ pub const EXAMPLE_BODY: &str = "{\"id\":\"9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58\"
 /// that the decoded value serializes back to the same JSON (apart
 /// from `null` versus absent and number spelling). Returns the
 /// number of requests the server received.
+#[cfg(feature = "mock")]
 pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
     let server = ::httpmock::MockServer::start_async().await;
     let route = credential_clients_runtime::mock::template_regex(
