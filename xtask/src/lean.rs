@@ -1,8 +1,8 @@
 //! Post-processing of progenitor's client: optional weight out of a
 //! default build (the `schemars::JsonSchema` derives go behind the crate's
 //! `schema` feature) and per-request work out of every call (no
-//! `api-version` header that the runtime would remove again, no `String`s
-//! for encoding path parameters).
+//! `api-version` or `Accept` header that the runtime would remove or set
+//! again, no `String`s for encoding path parameters).
 
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -178,6 +178,30 @@ fn names_header_map(stmt: &syn::Stmt) -> bool {
     let mut find = Find(false);
     find.visit_stmt(stmt);
     find.0
+}
+
+/// Drop progenitor's `.header(::reqwest::header::ACCEPT, ..)` from request
+/// builders: the runtime's `pre` hook (`Transport::prepare`) sets `Accept`
+/// to the operation's media types on every request anyway, so the header
+/// was built, inserted, looked up and compared for nothing.
+pub fn drop_accept_header(file: &mut syn::File) {
+    struct Drop;
+    impl VisitMut for Drop {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(call) = expr else {
+                return;
+            };
+            let names_accept = matches!(
+                call.args.first(),
+                Some(syn::Expr::Path(p)) if p.path.segments.last().is_some_and(|s| s.ident == "ACCEPT")
+            );
+            if call.method == "header" && call.args.len() == 2 && names_accept {
+                *expr = (*call.receiver).clone();
+            }
+        }
+    }
+    Drop.visit_file_mut(file);
 }
 
 /// `encode_path(&value.to_string())` (two `String`s per path parameter and

@@ -132,9 +132,9 @@ impl Transport {
         if headers.len() > 1 {
             headers.remove(API_VERSION);
         }
-        if headers.get(ACCEPT).map(HeaderValue::as_bytes) != Some(op.accept.as_bytes()) {
-            headers.insert(ACCEPT, HeaderValue::from_static(op.accept));
-        }
+        // The operation's media types (the generated code leaves `Accept`
+        // to this hook).
+        headers.insert(ACCEPT, HeaderValue::from_static(op.accept));
         headers.insert(USER_AGENT, self.user_agent.clone());
         if let Some(rid) = api.request_id.filter(|r| r.generate)
             && !headers.contains_key(rid.name)

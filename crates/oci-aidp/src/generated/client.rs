@@ -3065,10 +3065,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "credentialType",
@@ -3313,15 +3309,7 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
                 header_map.append("should-update-recent", value.to_string().try_into()?);
             }
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",
             };

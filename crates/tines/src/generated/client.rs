@@ -2172,10 +2172,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("filter", &filter))
                 .query(&progenitor_client::QueryParam::new("folder_id", &folder_id))
                 .query(&progenitor_client::QueryParam::new("page", &page))
@@ -2344,10 +2340,6 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "include_references",
