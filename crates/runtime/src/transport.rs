@@ -129,7 +129,7 @@ impl Transport {
         let headers = request.headers_mut();
         // progenitor's `api-version` header (the codegen drops it where it
         // can; operations with header parameters still build it).
-        if headers.len() > 1 {
+        if !headers.is_empty() {
             headers.remove(API_VERSION);
         }
         // The operation's media types (the generated code leaves `Accept`
