@@ -8,6 +8,7 @@
 #   RUNS=5 scripts/bench-peers.sh     # more codegen repetitions (default 3)
 #   PEER_BUILD=0 scripts/bench-peers.sh   # skip building openapi-generator's crate
 #   FACADE_BUILD=0 scripts/bench-peers.sh # skip the facade build (only one provider vs openapi-generator's)
+#   COLD_ONLY=1 scripts/bench-peers.sh    # cold builds only (no no-op, touch, edit, own-packages rebuilds)
 #
 # It measures:
 #   1. codegen wall time of the five specs: our generator (the release bench
@@ -29,6 +30,7 @@ OAG_VERSION=${OAG_VERSION:-7.26.0}
 RUNS=${RUNS:-3}
 PEER_BUILD=${PEER_BUILD:-1}
 FACADE_BUILD=${FACADE_BUILD:-1}
+COLD_ONLY=${COLD_ONLY:-0}
 BENCH_TARGET=${CARGO_TARGET_DIR:-/tmp/target-bench}
 PROVIDERS=(ankra awx netapp-astra oci-aidp tines)
 
@@ -142,6 +144,10 @@ build() {
   rm -rf "$target"
   echo "build: $name: cold ..." >&2
   t0=$(now_ms); CARGO_TARGET_DIR="$target" cargo build --quiet "$@"; cold=$(($(now_ms) - t0))
+  if [ "$COLD_ONLY" = 1 ]; then
+    say "| $name | $(secs "$cold") | - | - | - | - |"
+    return
+  fi
   t0=$(now_ms); CARGO_TARGET_DIR="$target" cargo build --quiet "$@"; noop=$(($(now_ms) - t0))
   echo "build: $name: touch $file ..." >&2
   touch "$file"
