@@ -7,6 +7,8 @@
 #   scripts/bench-peers.sh            # everything
 #   RUNS=5 scripts/bench-peers.sh     # more codegen repetitions (default 3)
 #   PEER_BUILD=0 scripts/bench-peers.sh   # skip building openapi-generator's crate
+#   FACADE_BUILD=0 scripts/bench-peers.sh # skip the facade build (only one provider vs openapi-generator's)
+#   COLD_ONLY=1 scripts/bench-peers.sh    # cold builds only (no no-op, touch, edit, own-packages rebuilds)
 #
 # It measures:
 #   1. codegen wall time of the five specs: our generator (the release bench
@@ -27,6 +29,8 @@ VENV=${BENCH_PEERS_VENV:-/tmp/bench-peers-venv}
 OAG_VERSION=${OAG_VERSION:-7.26.0}
 RUNS=${RUNS:-3}
 PEER_BUILD=${PEER_BUILD:-1}
+FACADE_BUILD=${FACADE_BUILD:-1}
+COLD_ONLY=${COLD_ONLY:-0}
 BENCH_TARGET=${CARGO_TARGET_DIR:-/tmp/target-bench}
 PROVIDERS=(ankra awx netapp-astra oci-aidp tines)
 
@@ -140,6 +144,10 @@ build() {
   rm -rf "$target"
   echo "build: $name: cold ..." >&2
   t0=$(now_ms); CARGO_TARGET_DIR="$target" cargo build --quiet "$@"; cold=$(($(now_ms) - t0))
+  if [ "$COLD_ONLY" = 1 ]; then
+    say "| $name | $(secs "$cold") | - | - | - | - |"
+    return
+  fi
   t0=$(now_ms); CARGO_TARGET_DIR="$target" cargo build --quiet "$@"; noop=$(($(now_ms) - t0))
   echo "build: $name: touch $file ..." >&2
   touch "$file"
@@ -159,8 +167,10 @@ say "| what | cold (empty target dir) | own packages only (deps built) | increme
 say "|---|---:|---:|---:|---:|---:|"
 cd "$WORK/ws"
 ours="credential-clients credential-clients-runtime ankra-client awx-client netapp-astra-client oci-aidp-client tines-client"
-build "facade \`credential-clients\`, all features" "$WORK/target-facade" \
-  crates/ankra/src/generated/client.rs "$ours" -p credential-clients --all-features
+if [ "$FACADE_BUILD" = 1 ]; then
+  build "facade \`credential-clients\`, all features" "$WORK/target-facade" \
+    crates/ankra/src/generated/client.rs "$ours" -p credential-clients --all-features
+fi
 build "one provider: \`ankra-client\`" "$WORK/target-ankra" \
   crates/ankra/src/generated/client.rs "credential-clients-runtime ankra-client" -p ankra-client
 if [ "$PEER_BUILD" = 1 ]; then

@@ -1,8 +1,8 @@
 //! Post-processing of progenitor's client: optional weight out of a
 //! default build (the `schemars::JsonSchema` derives go behind the crate's
 //! `schema` feature) and per-request work out of every call (no
-//! `api-version` header that the runtime would remove again, no `String`s
-//! for encoding path parameters).
+//! `api-version` or `Accept` header that the runtime would remove or set
+//! again, no `String`s for encoding path parameters).
 
 use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
@@ -180,14 +180,73 @@ fn names_header_map(stmt: &syn::Stmt) -> bool {
     find.0
 }
 
+/// Drop progenitor's `.header(::reqwest::header::ACCEPT, ..)` from request
+/// builders: the runtime's `pre` hook (`Transport::prepare`) sets `Accept`
+/// to the operation's media types on every request anyway, so the header
+/// was built, inserted, looked up and compared for nothing.
+pub fn drop_accept_header(file: &mut syn::File) {
+    struct Drop;
+    impl VisitMut for Drop {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(call) = expr else {
+                return;
+            };
+            let names_accept = matches!(
+                call.args.first(),
+                Some(syn::Expr::Path(p)) if p.path.segments.last().is_some_and(|s| s.ident == "ACCEPT")
+            );
+            if call.method == "header" && call.args.len() == 2 && names_accept {
+                *expr = (*call.receiver).clone();
+            }
+        }
+    }
+    Drop.visit_file_mut(file);
+}
+
 /// `encode_path(&value.to_string())` (two `String`s per path parameter and
 /// request) becomes `credential_clients_runtime::path::encoded(&value)`,
-/// which percent-encodes the same characters while the URL is formatted.
+/// which percent-encodes the same characters while the URL is formatted;
+/// and the request URL's `format!("...", client.baseurl, ...)` becomes
+/// `credential_clients_runtime::path::url(format_args!(...))`, one
+/// allocation with room for the URL instead of `format!`'s growing.
 pub fn encode_path_parameters_in_place(file: &mut syn::File) {
+    /// Whether `mac` is `format!(<literal>, client.baseurl, ...)`.
+    fn is_url_format(mac: &syn::Macro) -> bool {
+        if !mac.path.is_ident("format") {
+            return false;
+        }
+        let Ok(args) =
+            mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return false;
+        };
+        let mut args = args.iter();
+        let literal = matches!(
+            args.next(),
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            }))
+        );
+        let base = matches!(
+            args.next(),
+            Some(syn::Expr::Field(f)) if matches!(&f.member, syn::Member::Named(n) if n == "baseurl")
+        );
+        literal && base
+    }
     struct Rewrite;
     impl VisitMut for Rewrite {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
+            if let syn::Expr::Macro(m) = expr
+                && is_url_format(&m.mac)
+            {
+                let tokens = &m.mac.tokens;
+                *expr =
+                    syn::parse_quote!(credential_clients_runtime::path::url(format_args!(#tokens)));
+                return;
+            }
             let syn::Expr::Call(call) = expr else {
                 return;
             };

@@ -1,12 +1,16 @@
-//! `src/generated/selftest.rs` of each client (feature `mock`):
-//! `serve_example` serves the spec's example of the credential operation on
-//! a local httpmock server, `call_example` calls the typed client over real
-//! HTTP with example parameter values, and `credential_round_trip` does both
-//! and checks that the decoded body serializes back to what was served
-//! (unknown fields, secrets, timestamps and enum values kept). The
-//! workspace's tests run it for every provider through the facade's
-//! `with_providers!`, and each crate's generated `examples/mock.rs` shows
-//! the first two, so a new spec is covered without hand-written code.
+//! `src/generated/selftest.rs` of each client: `ExampleCall`, the
+//! credential operation's builder with the spec's example parameter values
+//! (parsed once; the benchmark times it, `EXAMPLE_PATH_PARAMETERS` gives the
+//! hand-written side the same values), `EXAMPLE_PARAMETERS` (credctl's demo
+//! uses them), and with feature `mock`: `serve_example` serves the spec's
+//! example of the credential operation on a local httpmock server,
+//! `call_example` calls the typed client over real HTTP with the example
+//! parameter values, and `credential_round_trip` does both and checks that
+//! the decoded body serializes back to what was served (unknown fields,
+//! secrets, timestamps and enum values kept). The workspace's tests run it
+//! for every provider through the facade's `with_providers!`, and each
+//! crate's generated `examples/mock.rs` shows the first two, so a new spec is
+//! covered without hand-written code.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -271,8 +275,8 @@ pub fn sample_for_pattern(pattern: &str) -> Option<String> {
 }
 
 /// The path, query and header parameters of the operation that are
-/// required, with a value each.
-fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, Value)> {
+/// required, with their location and a value each.
+fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, String, Value)> {
     let shared = doc
         .get("paths")
         .and_then(|p| p.get(path))
@@ -285,7 +289,7 @@ fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, Valu
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut out: Vec<(String, Value)> = Vec::new();
+    let mut out: Vec<(String, String, Value)> = Vec::new();
     for p in shared.iter().chain(own.iter()) {
         let p = spec::resolve(doc, p);
         let Some(name) = p.get("name").and_then(Value::as_str) else {
@@ -316,8 +320,8 @@ fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, Valu
             }
             (_, v) => v,
         };
-        out.retain(|(n, _)| n != name);
-        out.push((name.to_string(), value));
+        out.retain(|(n, _, _)| n != name);
+        out.push((name.to_string(), location.to_string(), value));
     }
     out
 }
@@ -361,7 +365,9 @@ pub fn tokens(
     let mut calls = Vec::new();
     let mut example_parameters = Vec::new();
     let mut shown = format!(" `client.{}()", credential.name);
-    for (name, value) in required_parameters(doc, path, credential.op) {
+    let (mut example_fields, mut example_types, mut example_values) = (vec![], vec![], vec![]);
+    let mut path_values = Vec::new();
+    for (name, location, value) in required_parameters(doc, path, credential.op) {
         let plain = match &value {
             Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -380,9 +386,54 @@ pub fn tokens(
                     .map_err(|e| format!("example value of `{}`: {e}", #name))?
             )
         });
+        if location == "path" {
+            let plain = match &value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            path_values.push(quote! { (#name, #plain) });
+        }
+        example_values.push(quote! {
+            ::serde_json::from_str::<#ty>(#text)
+                .map_err(|e| format!("example value of `{}`: {e}", #name))?
+        });
+        example_fields.push(setter);
+        example_types.push(ty.clone());
     }
     shown.push_str(".send()`.");
     let call_doc = shown;
+    let example_call = builder.map(|b| {
+        let builder_ident = &b.ident;
+        quote! {
+            /// The credential operation's path parameters with their
+            /// example values (name in the spec, value as text), in the
+            /// order of the spec.
+            pub const EXAMPLE_PATH_PARAMETERS: &[(&str, &str)] = &[#(#path_values),*];
+
+            /// The credential operation with the spec's example parameter
+            /// values, parsed (and validated) once: [`ExampleCall::builder`]
+            /// hands out the operation's builder with them set, as a caller
+            /// that holds typed ids would write it (the benchmark times it).
+            #[derive(Debug, Clone)]
+            pub struct ExampleCall {
+                #(#example_fields: #example_types,)*
+            }
+
+            impl ExampleCall {
+                /// Parse the example values.
+                pub fn new() -> ::std::result::Result<Self, String> {
+                    Ok(Self { #(#example_fields: #example_values,)* })
+                }
+
+                /// The credential operation's builder with the example values set.
+                pub fn builder<'a>(&self, client: &'a crate::Client) -> crate::builder::#builder_ident<'a> {
+                    client
+                        .#method_ident()
+                        #(.#example_fields(self.#example_fields.clone()))*
+                }
+            }
+        }
+    });
     let mut body = example_body(doc, credential.op);
     // Every object the types keep unknown members of gets one (not in a
     // document where typify's `extra` map collides with a property).
@@ -407,8 +458,9 @@ pub fn tokens(
         "application/json"
     };
     quote! {
-        //! A round trip of the spec's credential example through the typed
-        //! client over HTTP (feature `mock`), used by the workspace's tests.
+        //! The spec's example parameters as a typed call ([`ExampleCall`]),
+        //! and (feature `mock`) a round trip of the spec's credential example
+        //! through the typed client over HTTP, used by the workspace's tests.
 
         #[allow(unused_imports)]
         use crate::types;
@@ -424,6 +476,7 @@ pub fn tokens(
 
         /// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
         /// (any request to its route) on `server`.
+        #[cfg(feature = "mock")]
         pub async fn serve_example(
             server: &::httpmock::MockServer,
         ) -> ::std::result::Result<::httpmock::Mock<'_>, String> {
@@ -457,6 +510,7 @@ pub fn tokens(
         /// value serializes back to the same JSON (apart from `null` versus
         /// absent and number spelling). Returns the number of requests the
         /// server received.
+        #[cfg(feature = "mock")]
         pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
             let server = ::httpmock::MockServer::start_async().await;
             let mock = serve_example(&server).await?;
@@ -477,6 +531,8 @@ pub fn tokens(
             }
             Ok(mock.calls_async().await)
         }
+
+        #example_call
     }
 }
 

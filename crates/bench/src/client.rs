@@ -1,40 +1,39 @@
 //! Generated client against a hand-written minimal reqwest + serde_json call
-//! of the same request, over HTTP on 127.0.0.1.
+//! of the same request, over HTTP on 127.0.0.1, for every provider of the
+//! facade's table ([`crate::providers`]).
 //!
 //! Both sides use a `reqwest::Client` built with the same settings (the
-//! runtime's default connect timeout and per-attempt timeout), send the same
-//! method, URL and headers (`accept`, `user-agent`, auth, and for OCI
-//! `opc-request-id`, `date`, `host` and the signature made by the same
+//! runtime's default connect timeout and per-attempt timeout, redirect
+//! policy, no Referer), send the same method, URL and headers (`accept`,
+//! `user-agent`, auth, and where the API generates one the request-id
+//! header; for OCI `date`, `host` and the signature made by the same
 //! [`Signer`]), and decode the body into the same `types::Credential`.
 //! [`parity`] checks that before anything is timed.
+//!
+//! The hand-written side is derived from the generated metadata only
+//! (method, route, `Accept`, auth scheme, request-id header, server path)
+//! and the spec's example parameter values: what an expert writes by hand
+//! for that one call.
 
+use std::fmt::Write as _;
 use std::hint::black_box;
-use std::num::NonZeroU64;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use credential_clients::runtime::config::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-use credential_clients::runtime::oci::Signer;
+pub use credential_clients::runtime::oci::Signer;
 use credential_clients::runtime::transport::default_user_agent;
-use credential_clients::runtime::{Auth as RtAuth, ClientConfig, RetryPolicy};
-use credential_clients::{ankra, awx, netapp_astra, oci_aidp, tines};
+use credential_clients::runtime::{ApiDescription, Auth as RtAuth, AuthScheme, ClientConfig};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::Provider;
+use crate::providers::{Cred, Generated, Provider};
 use crate::server::{Server, http_response};
 use crate::stats::{Summary, alternate, summarize};
 
-/// The bearer token / password both sides send.
+/// The bearer token / password / API key both sides send.
 pub const TOKEN: &str = "tok-3f1d0c5e-bench-not-secret";
-const ANKRA_ID: uuid::Uuid = uuid::Uuid::from_u128(0x3c90c3cc_0d44_4b50_8888_8dd25736052a);
-const AWX_ID: u64 = 42;
-const TINES_ID: i64 = 7;
-const ASTRA_ACCOUNT: &str = "6b9c2a5e-5a3c-4b0e-9d5e-2f1d8c7b6a54";
-const ASTRA_CREDENTIAL: &str = "58e26f6a-a631-4122-8e0e-7afe306675c0";
-const OCI_PLATFORM: &str = "ocid1.datalake.oc1.iad.aaaabench";
-const OCI_KEY: &str = "db_password";
-const AWX_USER: &str = "admin";
+const BASIC_USER: &str = "admin";
 
 /// How a case authenticates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +44,13 @@ pub enum AuthMode {
     Bearer,
     /// HTTP Basic.
     Basic,
+    /// A key in a header, after a prefix.
+    ApiKey {
+        /// The header name.
+        header: &'static str,
+        /// Text before the key.
+        prefix: &'static str,
+    },
     /// OCI request signing (RSA-2048, rsa-sha256).
     Oci,
 }
@@ -56,8 +62,41 @@ impl AuthMode {
             AuthMode::None => "no auth",
             AuthMode::Bearer => "bearer",
             AuthMode::Basic => "basic",
+            AuthMode::ApiKey { .. } => "API key",
             AuthMode::Oci => "OCI signature",
         }
+    }
+
+    /// The API's first auth scheme (OAuth2 sends its token as a bearer
+    /// token).
+    pub fn first_of(api: &ApiDescription) -> AuthMode {
+        match api.auth.first() {
+            None => AuthMode::None,
+            Some(AuthScheme::Bearer | AuthScheme::OAuth2 { .. }) => AuthMode::Bearer,
+            Some(AuthScheme::Basic) => AuthMode::Basic,
+            Some(AuthScheme::ApiKeyHeader { name, prefix }) => AuthMode::ApiKey {
+                header: name,
+                prefix,
+            },
+            Some(AuthScheme::OciSignature) => AuthMode::Oci,
+        }
+    }
+
+    /// The runtime's `Auth` of this mode (the generated side).
+    pub fn runtime_auth(self, signer: &Signer) -> Option<RtAuth> {
+        Some(match self {
+            AuthMode::None => return None,
+            AuthMode::Bearer => RtAuth::Bearer(TOKEN.into()),
+            AuthMode::Basic => RtAuth::Basic {
+                username: BASIC_USER.into(),
+                password: TOKEN.into(),
+            },
+            AuthMode::ApiKey { header, .. } => RtAuth::ApiKeyHeader {
+                header,
+                value: TOKEN.into(),
+            },
+            AuthMode::Oci => RtAuth::Oci(Arc::new(signer.clone())),
+        })
     }
 }
 
@@ -81,45 +120,44 @@ impl Case {
     }
 }
 
-/// The cases of the main table: each provider with its usual auth and the
-/// default client configuration.
+/// The cases of the main table: every provider with its first auth scheme
+/// and the default client configuration.
 pub fn main_cases() -> Vec<Case> {
-    [
-        (Provider::Ankra, AuthMode::Bearer),
-        (Provider::Awx, AuthMode::Basic),
-        (Provider::Tines, AuthMode::Bearer),
-        (Provider::NetappAstra, AuthMode::Bearer),
-        (Provider::OciAidp, AuthMode::Oci),
-    ]
-    .into_iter()
-    .map(|(provider, auth)| Case {
-        provider,
-        auth,
-        retries: true,
-    })
-    .collect()
+    Provider::all()
+        .map(|provider| Case {
+            provider,
+            auth: AuthMode::first_of(provider.api()),
+            retries: true,
+        })
+        .collect()
 }
 
-/// The extra cases of the hooks table (the main cases cover bearer, basic
-/// and OCI with retries on).
+/// The extra cases of the hooks table: the first provider without auth and
+/// with retries off, and every provider that signs requests with retries
+/// off (the main cases have retries on).
 pub fn hook_cases() -> Vec<Case> {
-    vec![
-        Case {
-            provider: Provider::Ankra,
+    let mut cases = Vec::new();
+    if let Some(first) = main_cases().into_iter().next() {
+        cases.push(Case {
             auth: AuthMode::None,
-            retries: true,
-        },
-        Case {
-            provider: Provider::Ankra,
-            auth: AuthMode::Bearer,
+            ..first
+        });
+        cases.push(Case {
             retries: false,
-        },
-        Case {
-            provider: Provider::OciAidp,
-            auth: AuthMode::Oci,
-            retries: false,
-        },
-    ]
+            ..first
+        });
+    }
+    cases.extend(
+        main_cases()
+            .into_iter()
+            .skip(1)
+            .filter(|c| c.auth == AuthMode::Oci)
+            .map(|c| Case {
+                retries: false,
+                ..c
+            }),
+    );
+    cases
 }
 
 /// The OCI test signer (`tests/fixtures/oci-test-key.pem`, RSA-2048).
@@ -133,149 +171,73 @@ pub fn test_signer(root: &std::path::Path) -> Result<Signer, String> {
     .map_err(|e| e.to_string())
 }
 
-/// A decoded credential of any provider (both sides return it).
-// Unboxed on purpose: both sides return it, and a box would add an
-// allocation per request to both.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cred {
-    /// Ankra.
-    Ankra(ankra::types::Credential),
-    /// AWX.
-    Awx(awx::types::Credential),
-    /// Tines.
-    Tines(tines::types::Credential),
-    /// NetApp Astra.
-    NetappAstra(netapp_astra::types::Credential),
-    /// OCI AI Data Platform.
-    OciAidp(oci_aidp::types::Credential),
-}
-
-/// The generated client of a case.
-pub enum Generated {
-    /// Ankra.
-    Ankra(ankra::Client),
-    /// AWX.
-    Awx(awx::Client),
-    /// Tines.
-    Tines(tines::Client),
-    /// NetApp Astra.
-    NetappAstra(netapp_astra::Client),
-    /// OCI AI Data Platform.
-    OciAidp(oci_aidp::Client),
-}
-
-fn unsupported(case: &Case) -> String {
-    format!("{}: auth {:?} is not benchmarked", case.provider, case.auth)
-}
-
-macro_rules! builder {
-    ($module:ident, $case:expr, $base:expr, $signer:expr) => {{
-        let mut b = $module::Client::builder().base_url($base);
-        if !$case.retries {
-            b = b.retry(RetryPolicy::disabled());
-        }
-        b = match $case.auth {
-            AuthMode::None => b,
-            AuthMode::Bearer => builder!(@bearer $module, b, $case),
-            AuthMode::Basic => builder!(@basic $module, b, $case),
-            AuthMode::Oci => builder!(@oci $module, b, $case, $signer),
-        };
-        b.build().map_err(|e| e.to_string())?
-    }};
-    (@bearer oci_aidp, $b:expr, $case:expr) => { return Err(unsupported(&$case)) };
-    (@bearer $m:ident, $b:expr, $case:expr) => { $b.bearer_token(TOKEN) };
-    (@basic awx, $b:expr, $case:expr) => { $b.basic_auth(AWX_USER, TOKEN) };
-    (@basic $m:ident, $b:expr, $case:expr) => { return Err(unsupported(&$case)) };
-    (@oci oci_aidp, $b:expr, $case:expr, $signer:expr) => { $b.oci_signer($signer.clone()) };
-    (@oci $m:ident, $b:expr, $case:expr, $signer:expr) => { return Err(unsupported(&$case)) };
+/// The path of the API's server URL with its variables at their defaults
+/// (AWX: `https://{host}{basePath}` -> `/api/v2`; empty for most).
+pub fn server_path(api: &ApiDescription) -> String {
+    let mut url = api.server.url.to_string();
+    for v in api.server.variables {
+        url = url.replace(&format!("{{{}}}", v.name), v.default);
+    }
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => url[after_scheme + i..].trim_end_matches('/').to_string(),
+        None => String::new(),
+    }
 }
 
 impl Generated {
-    /// Build the generated client of `case` against `base`.
-    pub fn build(case: &Case, base: &str, signer: &Signer) -> Result<Generated, String> {
-        Ok(match case.provider {
-            Provider::Ankra => Generated::Ankra(builder!(ankra, case, base, signer)),
-            Provider::Awx => Generated::Awx(builder!(awx, case, format!("{base}/api/v2"), signer)),
-            Provider::Tines => Generated::Tines(builder!(tines, case, base, signer)),
-            Provider::NetappAstra => {
-                Generated::NetappAstra(builder!(netapp_astra, case, base, signer))
-            }
-            Provider::OciAidp => Generated::OciAidp(builder!(oci_aidp, case, base, signer)),
-        })
-    }
-
-    /// `get_credential()...send()`.
-    pub async fn get(&self) -> Result<Cred, String> {
-        match self {
-            Generated::Ankra(c) => c
-                .get_credential()
-                .credential_id(ANKRA_ID)
-                .send()
-                .await
-                .map(|r| Cred::Ankra(r.into_inner()))
-                .map_err(|e| e.to_string()),
-            Generated::Awx(c) => c
-                .get_credential()
-                .id(NonZeroU64::new(AWX_ID).expect("non-zero"))
-                .send()
-                .await
-                .map(|r| Cred::Awx(r.into_inner()))
-                .map_err(|e| e.to_string()),
-            Generated::Tines(c) => c
-                .get_credential()
-                .credential_id(TINES_ID)
-                .send()
-                .await
-                .map(|r| Cred::Tines(r.into_inner()))
-                .map_err(|e| e.to_string()),
-            Generated::NetappAstra(c) => c
-                .get_credential()
-                .account_id(ASTRA_ACCOUNT)
-                .credential_id(ASTRA_CREDENTIAL)
-                .send()
-                .await
-                .map(|r| Cred::NetappAstra(r.into_inner()))
-                .map_err(|e| e.to_string()),
-            Generated::OciAidp(c) => c
-                .get_credential()
-                .ai_data_platform_id(OCI_PLATFORM)
-                .credential_key(OCI_KEY)
-                .send()
-                .await
-                .map(|r| Cred::OciAidp(r.into_inner()))
-                .map_err(|e| e.to_string()),
-        }
+    /// Build the generated client of `case` against the local server
+    /// `server` (plus the API's server path).
+    pub fn build(case: &Case, server: &str, signer: &Signer) -> Result<Generated, String> {
+        let base = format!("{server}{}", server_path(case.provider.api()));
+        (case.provider.entry().generated)(case, &base, signer)
     }
 }
 
 /// How the hand-written call authenticates.
 enum HandAuth {
     None,
-    Header(HeaderValue),
+    Header(HeaderName, HeaderValue),
     Oci(Signer),
 }
 
+/// One piece of the route: fixed text, or a parameter's value.
+enum Piece {
+    Text(&'static str),
+    Param(&'static str),
+}
+
 /// What an expert writes by hand: one `reqwest::Client` with the same
-/// timeouts, the URL formatted per call (string path parameters
+/// settings, the URL formatted per call (path parameters
 /// percent-encoded), prebuilt header values, `execute`, status check,
 /// `bytes()` and `serde_json::from_slice` into the generated type.
 pub struct HandWritten {
     http: reqwest::Client,
-    provider: Provider,
     base: String,
+    route: Vec<Piece>,
+    method: reqwest::Method,
     accept: HeaderValue,
     user_agent: HeaderValue,
     auth: HandAuth,
+    request_id: Option<HeaderName>,
+    decode: fn(&[u8]) -> Result<Cred, serde_json::Error>,
 }
 
-/// The path-segment escape set (as `encode_path` does: everything but
-/// unreserved characters).
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+/// The path-segment escape set of progenitor's `encode_path` (the URL
+/// standard's path-segment set plus `/` and `%`), so both sides write the
+/// same request line.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
 
 fn seg(s: &str) -> percent_encoding::PercentEncode<'_> {
     percent_encoding::utf8_percent_encode(s, SEGMENT)
@@ -295,9 +257,43 @@ fn request_id() -> HeaderValue {
     HeaderValue::from_str(&id).expect("hex")
 }
 
+/// The route template split into fixed text and the example values of its
+/// parameters.
+fn route_pieces(provider: Provider, route: &'static str) -> Result<Vec<Piece>, String> {
+    let mut pieces = Vec::new();
+    let mut rest = route;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..]
+            .find('}')
+            .map(|i| open + i)
+            .ok_or_else(|| format!("{provider}: unclosed `{{` in {route}"))?;
+        if open > 0 {
+            pieces.push(Piece::Text(&rest[..open]));
+        }
+        let name = &rest[open + 1..close];
+        let value = provider
+            .entry()
+            .path_parameters
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| format!("{provider}: no example value of `{name}`"))?;
+        pieces.push(Piece::Param(value));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    Ok(pieces)
+}
+
 impl HandWritten {
-    /// Build the hand-written client of `case` against `base`.
-    pub fn build(case: &Case, base: &str, signer: &Signer) -> Result<HandWritten, String> {
+    /// Build the hand-written client of `case` against the local server
+    /// `server`.
+    pub fn build(case: &Case, server: &str, signer: &Signer) -> Result<HandWritten, String> {
+        let provider = case.provider;
+        let api = provider.api();
+        let op = provider.credential_operation()?;
         // The same client settings as the runtime's (`ClientConfig::build`):
         // timeouts, redirect policy, no Referer.
         let http = reqwest::Client::builder()
@@ -309,94 +305,99 @@ impl HandWritten {
             .referer(false)
             .build()
             .map_err(|e| e.to_string())?;
-        let accept = match case.provider {
-            Provider::Tines => "application/json, text/plain",
-            Provider::NetappAstra => "application/astra-credential+json, application/problem+json",
-            _ => "application/json",
-        };
         let auth = match case.auth {
             AuthMode::None => HandAuth::None,
-            AuthMode::Bearer => HandAuth::Header(sensitive(&format!("Bearer {TOKEN}"))),
+            AuthMode::Bearer => {
+                HandAuth::Header(AUTHORIZATION, sensitive(&format!("Bearer {TOKEN}")))
+            }
             AuthMode::Basic => {
                 use base64::Engine as _;
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{AWX_USER}:{TOKEN}"));
-                HandAuth::Header(sensitive(&format!("Basic {encoded}")))
+                let encoded = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{BASIC_USER}:{TOKEN}"));
+                HandAuth::Header(AUTHORIZATION, sensitive(&format!("Basic {encoded}")))
             }
+            AuthMode::ApiKey { header, prefix } => HandAuth::Header(
+                HeaderName::from_bytes(header.as_bytes()).map_err(|e| e.to_string())?,
+                sensitive(&format!("{prefix}{TOKEN}")),
+            ),
             AuthMode::Oci => HandAuth::Oci(signer.clone()),
         };
-        let base = match case.provider {
-            Provider::Awx => format!("{base}/api/v2"),
-            _ => base.to_string(),
+        let request_id = match api.request_id.filter(|r| r.generate) {
+            Some(r) => Some(HeaderName::from_bytes(r.name.as_bytes()).map_err(|e| e.to_string())?),
+            None => None,
         };
         Ok(HandWritten {
             http,
-            provider: case.provider,
-            base,
-            accept: HeaderValue::from_static(accept),
-            user_agent: HeaderValue::from_str(&default_user_agent(case.provider.stem()))
+            base: format!("{server}{}", server_path(api)),
+            route: route_pieces(provider, op.path)?,
+            method: reqwest::Method::from_bytes(op.method.as_bytes()).map_err(|e| e.to_string())?,
+            accept: HeaderValue::from_static(op.accept),
+            user_agent: HeaderValue::from_str(&default_user_agent(provider.stem()))
                 .map_err(|e| e.to_string())?,
             auth,
+            request_id,
+            decode: provider.entry().decode,
         })
+    }
+
+    /// The URL of the call: what `format!("{base}/items/{}", seg(id))`
+    /// writes, for any route.
+    fn url(&self) -> String {
+        let mut url = String::with_capacity(128);
+        url.push_str(&self.base);
+        for piece in &self.route {
+            match piece {
+                Piece::Text(text) => url.push_str(text),
+                Piece::Param(value) => {
+                    let _ = write!(url, "{}", seg(value));
+                }
+            }
+        }
+        url
     }
 
     /// The same request and decode, by hand.
     pub async fn get(&self) -> Result<Cred, String> {
-        let base = &self.base;
-        let decode_err = |e: serde_json::Error| e.to_string();
-        Ok(match self.provider {
-            Provider::Ankra => {
-                let url = format!("{base}/api/v1/org/credentials/{ANKRA_ID}");
-                Cred::Ankra(serde_json::from_slice(&self.fetch(url).await?).map_err(decode_err)?)
-            }
-            Provider::Awx => {
-                let url = format!("{base}/credentials/{AWX_ID}/");
-                Cred::Awx(serde_json::from_slice(&self.fetch(url).await?).map_err(decode_err)?)
-            }
-            Provider::Tines => {
-                let url = format!("{base}/api/v1/user_credentials/{TINES_ID}");
-                Cred::Tines(serde_json::from_slice(&self.fetch(url).await?).map_err(decode_err)?)
-            }
-            Provider::NetappAstra => {
-                let url = format!(
-                    "{base}/accounts/{}/core/v1/credentials/{}",
-                    seg(ASTRA_ACCOUNT),
-                    seg(ASTRA_CREDENTIAL)
-                );
-                Cred::NetappAstra(
-                    serde_json::from_slice(&self.fetch(url).await?).map_err(decode_err)?,
-                )
-            }
-            Provider::OciAidp => {
-                let url = format!(
-                    "{base}/20260430/aiDataPlatforms/{}/credentials/{}",
-                    seg(OCI_PLATFORM),
-                    seg(OCI_KEY)
-                );
-                Cred::OciAidp(serde_json::from_slice(&self.fetch(url).await?).map_err(decode_err)?)
-            }
-        })
+        let body = self.fetch(self.url()).await?;
+        (self.decode)(&body).map_err(|e| e.to_string())
     }
 
-    /// GET `url` with the prebuilt headers (and the OCI signature), check the
-    /// status, read the body.
-    async fn fetch(&self, url: String) -> Result<bytes::Bytes, String> {
-        let mut request = self.http.get(url).build().map_err(|e| e.to_string())?;
+    /// The request of `url` with the prebuilt headers (and the OCI
+    /// signature).
+    fn request(&self, url: String) -> Result<reqwest::Request, String> {
+        let request = self
+            .http
+            .request(self.method.clone(), url)
+            .build()
+            .map_err(|e| e.to_string())?;
+        self.add_headers(request)
+    }
+
+    /// `Accept`, `User-Agent`, the request id and the credentials.
+    fn add_headers(&self, mut request: reqwest::Request) -> Result<reqwest::Request, String> {
         let headers = request.headers_mut();
         headers.insert(ACCEPT, self.accept.clone());
         headers.insert(USER_AGENT, self.user_agent.clone());
+        if let Some(name) = &self.request_id {
+            headers.insert(name.clone(), request_id());
+        }
         match &self.auth {
             HandAuth::None => {}
-            HandAuth::Header(value) => {
-                headers.insert(AUTHORIZATION, value.clone());
+            HandAuth::Header(name, value) => {
+                headers.insert(name.clone(), value.clone());
             }
             HandAuth::Oci(signer) => {
-                headers.insert(HeaderName::from_static("opc-request-id"), request_id());
                 signer
                     .sign(&mut request, SystemTime::now())
                     .map_err(|e| e.to_string())?;
             }
         }
+        Ok(request)
+    }
+
+    /// Send `url`, check the status, read the body.
+    async fn fetch(&self, url: String) -> Result<bytes::Bytes, String> {
+        let request = self.request(url)?;
         let response = self
             .http
             .execute(request)
@@ -662,90 +663,77 @@ pub struct HookCost {
     pub hand_ns: f64,
 }
 
-/// Measure [`HookCost`] for no auth, bearer, basic and OCI.
-pub fn hook_costs(signer: &Signer, batches: usize, batch_time: Duration) -> Vec<HookCost> {
-    let http = reqwest::Client::new();
-    let modes: [(
-        AuthMode,
-        &'static credential_clients::runtime::ApiDescription,
-        &str,
-    ); 4] = [
-        (
-            AuthMode::None,
-            &ankra::API,
-            "/api/v1/org/credentials/3c90c3cc-0d44-4b50-8888-8dd25736052a",
-        ),
-        (
-            AuthMode::Bearer,
-            &ankra::API,
-            "/api/v1/org/credentials/3c90c3cc-0d44-4b50-8888-8dd25736052a",
-        ),
-        (AuthMode::Basic, &awx::API, "/credentials/42/"),
-        (
-            AuthMode::Oci,
-            &oci_aidp::API,
-            "/20260430/aiDataPlatforms/ocid1.datalake.oc1.iad.aaaabench/credentials/db_password",
-        ),
-    ];
-    let base = "http://127.0.0.1:8080";
-    let ua = HeaderValue::from_static("credential-clients/0.1.0 (bench)");
+/// The cases of the hooks table: the first provider without auth, then
+/// the first provider of each auth mode of the main cases.
+pub fn hook_cost_cases() -> Vec<Case> {
+    let main = main_cases();
+    let mut cases: Vec<Case> = main
+        .first()
+        .map(|c| Case {
+            auth: AuthMode::None,
+            ..*c
+        })
+        .into_iter()
+        .collect();
+    for case in main {
+        if !cases.iter().any(|c| c.auth.label() == case.auth.label()) {
+            cases.push(case);
+        }
+    }
+    cases
+}
+
+/// Measure [`HookCost`] for each of [`hook_cost_cases`].
+pub fn hook_costs(
+    signer: &Signer,
+    batches: usize,
+    batch_time: Duration,
+) -> Result<Vec<HookCost>, String> {
+    let server = "http://127.0.0.1:8080";
     let mut out = Vec::new();
-    for (auth, api, path) in modes {
-        let url = format!("{base}{path}");
-        let rt_auth = match auth {
-            AuthMode::None => None,
-            AuthMode::Bearer => Some(RtAuth::Bearer(TOKEN.into())),
-            AuthMode::Basic => Some(RtAuth::Basic {
-                username: AWX_USER.into(),
-                password: TOKEN.into(),
-            }),
-            AuthMode::Oci => Some(RtAuth::Oci(Arc::new(signer.clone()))),
-        };
-        let mut config = ClientConfig::new(api).user_agent("credential-clients/0.1.0 (bench)");
-        if let Some(a) = rt_auth {
+    for case in hook_cost_cases() {
+        let api = case.provider.api();
+        let hand = HandWritten::build(&case, server, signer)?;
+        let base = hand.base.clone();
+        let url = hand.url();
+        let mut config = ClientConfig::new(api)
+            .base_url(base.clone())
+            .user_agent(default_user_agent(case.provider.stem()));
+        if let Some(a) = case.auth.runtime_auth(signer) {
             config = config.auth(a);
         }
-        let runtime = config.build().expect("runtime").runtime;
-        let header = sensitive(&format!("Bearer {TOKEN}"));
-        let build = || http.get(url.as_str()).build().expect("request");
+        let parts = config.build().map_err(|e| e.to_string())?;
+        let (http, runtime) = (parts.http, parts.runtime);
+        let build = || {
+            hand.http
+                .request(hand.method.clone(), url.as_str())
+                .build()
+                .expect("request")
+        };
         let prepare = || {
             let mut r = build();
             runtime
-                .prepare(api, base, &mut r, "get_credential")
+                .prepare(api, &base, &mut r, api.credential_operation)
                 .expect("prepare");
             now(runtime.authenticate(&http, &mut r)).expect("authenticate");
             black_box(r);
         };
-        let hand = || {
-            let mut r = build();
-            let h = r.headers_mut();
-            h.insert(ACCEPT, HeaderValue::from_static("application/json"));
-            h.insert(USER_AGENT, ua.clone());
-            match auth {
-                AuthMode::None => {}
-                AuthMode::Bearer | AuthMode::Basic => {
-                    h.insert(AUTHORIZATION, header.clone());
-                }
-                AuthMode::Oci => {
-                    h.insert(HeaderName::from_static("opc-request-id"), request_id());
-                    signer.sign(&mut r, SystemTime::now()).expect("sign");
-                }
-            }
-            black_box(r);
+        let by_hand = || {
+            black_box(hand.add_headers(build()).expect("headers"));
         };
         // Each against building the request alone, in alternating batches.
         let only_build = || {
             black_box(build());
         };
         let (prepare_ns, build_a) = alternate(batches, batch_time, prepare, only_build);
-        let (hand_ns, build_b) = alternate(batches, batch_time, hand, only_build);
+        let (hand_ns, build_b) = alternate(batches, batch_time, by_hand, only_build);
         out.push(HookCost {
-            auth,
+            auth: case.auth,
             prepare_ns: prepare_ns - build_a,
             hand_ns: hand_ns - build_b,
         });
     }
-    out
+    Ok(out)
 }
 
 /// Run a future that is ready at its first poll (static headers and OCI
@@ -762,15 +750,18 @@ fn now<F: std::future::Future>(future: F) -> F::Output {
 /// The path check alone: the runtime's `check_path` against the
 /// [`crate::proto::PathCheck`] prototype (base path parsed once, no
 /// allocation). Nanoseconds per call: (runtime, prototype).
-pub fn path_check_costs(batches: usize, batch_time: Duration) -> (f64, f64) {
-    let base = "http://127.0.0.1:8080";
-    let op = &ankra::API.operations[0];
-    let url = reqwest::Url::parse(&format!(
-        "{base}/api/v1/org/credentials/3c90c3cc-0d44-4b50-8888-8dd25736052a"
-    ))
-    .expect("url");
+pub fn path_check_costs(
+    signer: &Signer,
+    batches: usize,
+    batch_time: Duration,
+) -> Result<(f64, f64), String> {
+    let case = main_cases().into_iter().next().ok_or("no provider")?;
+    let op = case.provider.credential_operation()?;
+    let hand = HandWritten::build(&case, "http://127.0.0.1:8080", signer)?;
+    let base = hand.base.as_str();
+    let url = reqwest::Url::parse(&hand.url()).map_err(|e| e.to_string())?;
     let fast = crate::proto::PathCheck::new(base);
-    alternate(
+    Ok(alternate(
         batches,
         batch_time,
         || {
@@ -784,7 +775,7 @@ pub fn path_check_costs(batches: usize, batch_time: Duration) -> (f64, f64) {
         || {
             assert!(black_box(fast.check(op, black_box(&url))));
         },
-    )
+    ))
 }
 
 #[cfg(test)]

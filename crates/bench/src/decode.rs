@@ -5,7 +5,6 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use credential_clients::{ankra, awx, netapp_astra, oci_aidp, tines};
 use serde::de::DeserializeOwned;
 
 use crate::Provider;
@@ -43,7 +42,7 @@ impl Row {
     }
 }
 
-fn row<T: DeserializeOwned>(
+pub(crate) fn row<T: DeserializeOwned>(
     provider: Provider,
     body: &[u8],
     batches: usize,
@@ -79,14 +78,6 @@ pub fn run(
 ) -> Result<Vec<Row>, String> {
     examples
         .iter()
-        .map(|(p, body)| match p {
-            Provider::Ankra => row::<ankra::types::Credential>(*p, body, batches, batch_time),
-            Provider::Awx => row::<awx::types::Credential>(*p, body, batches, batch_time),
-            Provider::Tines => row::<tines::types::Credential>(*p, body, batches, batch_time),
-            Provider::NetappAstra => {
-                row::<netapp_astra::types::Credential>(*p, body, batches, batch_time)
-            }
-            Provider::OciAidp => row::<oci_aidp::types::Credential>(*p, body, batches, batch_time),
-        })
+        .map(|(p, body)| (p.entry().decode_row)(*p, body, batches, batch_time))
         .collect()
 }

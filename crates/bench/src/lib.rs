@@ -14,58 +14,17 @@ pub mod codegen;
 pub mod decode;
 pub mod peers;
 pub mod proto;
+pub mod providers;
 pub mod report;
 pub mod server;
 pub mod stats;
 pub mod synth;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// The five providers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Provider {
-    /// `specs/ankra.yaml`.
-    Ankra,
-    /// `specs/awx.yaml`.
-    Awx,
-    /// `specs/tines.yaml`.
-    Tines,
-    /// `specs/netapp-astra.yaml`.
-    NetappAstra,
-    /// `specs/oci-aidp.yaml`.
-    OciAidp,
-}
-
-impl Provider {
-    /// Every provider.
-    pub const ALL: [Provider; 5] = [
-        Provider::Ankra,
-        Provider::Awx,
-        Provider::Tines,
-        Provider::NetappAstra,
-        Provider::OciAidp,
-    ];
-
-    /// The spec stem.
-    pub fn stem(self) -> &'static str {
-        match self {
-            Provider::Ankra => "ankra",
-            Provider::Awx => "awx",
-            Provider::Tines => "tines",
-            Provider::NetappAstra => "netapp-astra",
-            Provider::OciAidp => "oci-aidp",
-        }
-    }
-}
-
-impl fmt::Display for Provider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.stem())
-    }
-}
+pub use providers::Provider;
 
 /// The workspace root: the nearest directory at or above the current one
 /// with `specs/` and a `Cargo.toml` declaring `[workspace]` (found at run
@@ -112,9 +71,8 @@ pub fn spec_example(root: &Path, provider: Provider) -> Result<(Value, String), 
 
 /// Every provider's example as compact JSON bytes.
 pub fn examples(root: &Path) -> Result<Vec<(Provider, Vec<u8>)>, String> {
-    Provider::ALL
-        .iter()
-        .map(|&p| {
+    Provider::all()
+        .map(|p| {
             let (v, _) = spec_example(root, p)?;
             Ok((p, serde_json::to_vec(&v).map_err(|e| e.to_string())?))
         })

@@ -298,8 +298,8 @@ fn run(opts: &Opts, do_codegen: bool, do_client: bool, do_decode: bool) -> Resul
         } else {
             (11, Duration::from_millis(100))
         };
-        let costs = client::hook_costs(&signer, batches, batch_time);
-        let (check_ns, proto_ns) = client::path_check_costs(batches, batch_time);
+        let costs = client::hook_costs(&signer, batches, batch_time)?;
+        let (check_ns, proto_ns) = client::path_check_costs(&signer, batches, batch_time)?;
         println!(
             "### Runtime hooks (pre hook alone, no I/O)\n\n{}{}",
             report::hooks(&costs),

@@ -203,9 +203,8 @@ pub fn hooks(costs: &[HookCost]) -> String {
 /// The path-check row under the hooks table.
 pub fn path_check(runtime_ns: f64, proto_ns: f64) -> String {
     format!(
-        "\nOf which the path check (`path::check_path`, parses the base URL every call): {}; \
-         the same check with the base path parsed once and no allocation \
-         (`crates/bench/src/proto.rs`): {}.\n",
+        "\nOf which the path check (`path::check_path`): {}; the earlier prototype with the \
+         base path parsed once (`crates/bench/src/proto.rs`): {}.\n",
         fmt_secs(runtime_ns / 1e9),
         fmt_secs(proto_ns / 1e9)
     )

@@ -29,14 +29,13 @@ pub(crate) fn cap(
     limit: u64,
     request_id: Option<String>,
 ) -> reqwest::Response {
-    let declared = response
-        .headers()
-        .get(reqwest::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    // The body's exact size hint: what hyper took from `Content-Length`
+    // (reqwest's wrappers pass it through; none when it decompresses). No
+    // header lookup and parse per response.
+    let declared = response.content_length();
     // A declared length within the cap needs no wrapper: hyper never yields
     // more than `Content-Length` bytes of body (HTTP/1 frames the message by
-    // it, h2 fails a stream that sends more), and reqwest drops the header
+    // it, h2 fails a stream that sends more), and reqwest drops the length
     // when it decompresses. This is the common case, and it costs nothing.
     if declared.is_some_and(|len| len <= limit) {
         return response;
@@ -138,10 +137,33 @@ mod tests {
         assert_eq!(r.bytes().await.unwrap().len(), 100);
     }
 
+    /// A body that declares `len` bytes, as hyper's body of a response with
+    /// `Content-Length: len` does (its exact size hint), and has 10.
+    fn declared(len: u64) -> reqwest::Body {
+        struct Declared(u64, Option<Bytes>);
+        impl http_body::Body for Declared {
+            type Data = Bytes;
+            type Error = std::io::Error;
+            fn poll_frame(
+                mut self: Pin<&mut Self>,
+                _cx: &mut Context<'_>,
+            ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+                Poll::Ready(self.1.take().map(|b| Ok(Frame::data(b))))
+            }
+            fn size_hint(&self) -> SizeHint {
+                SizeHint::with_exact(self.0)
+            }
+        }
+        reqwest::Body::wrap(Declared(len, Some(Bytes::from(vec![7u8; 10]))))
+    }
+
     #[tokio::test]
     async fn a_declared_length_over_the_cap_fails_at_once() {
-        let body = reqwest::Body::from(vec![7u8; 10]);
-        let r = cap(response(body, Some(1 << 40)), 100, Some("REQ-1".into()));
+        let r = cap(
+            response(declared(1 << 40), Some(1 << 40)),
+            100,
+            Some("REQ-1".into()),
+        );
         let err = r.bytes().await.unwrap_err();
         let found = TransportError::find(&err).expect("a TransportError in the chain");
         let text = found.to_string();

@@ -19,19 +19,21 @@ pub async fn from_response<T: DeserializeOwned, E>(
 ) -> Result<ResponseValue<T>, Error<E>> {
     let status = response.status();
     let version = response.version();
-    let url = response.url().clone();
+    // The URL is kept only where an error may need it: an error status.
+    let url = (!status.is_success() && !status.is_informational()).then(|| response.url().clone());
     // Moved out, not cloned: reading the body does not need them.
     let headers = std::mem::take(response.headers_mut());
     let full = response.bytes().await.map_err(Error::ResponseBodyError)?;
-    match serde_json::from_slice(&full) {
-        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(e) if status.is_success() || status.is_informational() => Err(
-            Error::InvalidResponsePayload(withheld(full.len()), redact(&e)),
-        ),
+    match (serde_json::from_slice(&full), url) {
+        (Ok(inner), _) => Ok(ResponseValue::new(inner, status, headers)),
+        (Err(e), None) => Err(Error::InvalidResponsePayload(
+            withheld(full.len()),
+            redact(&e),
+        )),
         // An error status whose body is not the documented error body (a
         // proxy's HTML page, a plain-text message): keep status, headers
         // and body together instead of a parse error without a status.
-        Err(_) => Err(Error::UnexpectedResponse(crate::http::rebuild(
+        (Err(_), Some(url)) => Err(Error::UnexpectedResponse(crate::http::rebuild(
             status, version, headers, &url, full,
         ))),
     }

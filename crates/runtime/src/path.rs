@@ -11,15 +11,12 @@ use crate::error::RequestError;
 /// without parsing: the base URL was validated when the client was built.
 fn base_path(baseurl: &str) -> &str {
     let bytes = baseurl.as_bytes();
-    let after_scheme = bytes
-        .windows(3)
-        .position(|w| w == b"://")
-        .map_or(0, |i| i + 3);
-    let Some(start) = bytes[after_scheme..]
-        .iter()
-        .position(|&b| b == b'/')
-        .map(|i| after_scheme + i)
-    else {
+    // `scheme://`: the first `:` (a scheme has none), then `//`.
+    let after_scheme = match baseurl.find(':') {
+        Some(i) if bytes[i + 1..].starts_with(b"//") => i + 3,
+        _ => 0,
+    };
+    let Some(start) = baseurl[after_scheme..].find('/').map(|i| after_scheme + i) else {
         return "";
     };
     let end = bytes[start..]
@@ -44,8 +41,8 @@ fn is_dot_segment(segment: &str) -> bool {
 /// Check that the URL's path is the operation's route with each parameter
 /// filling exactly one non-empty segment that is not `.` or `..`.
 ///
-/// One pass over both strings, without allocating (it runs on every
-/// request).
+/// One pass over both strings, byte by byte, without allocating (it runs
+/// on every request).
 pub fn check_path(
     baseurl: &str,
     op: &OperationDescription,
@@ -60,35 +57,127 @@ pub fn check_path(
     let Some(rest) = url.path().strip_prefix(base_path(baseurl)) else {
         return Err(refuse("the path no longer starts with the base URL's path"));
     };
-    let (route, actual) = (op.path.as_bytes(), rest.as_bytes());
+    check_route(op.path, rest).map_err(refuse)
+}
+
+/// Where the segment that starts at `from` ends (the next `/`, or the end).
+fn segment_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'/')
+        .map_or(bytes.len(), |i| from + i)
+}
+
+/// [`check_path`] on the path below the base path, segment by segment, with
+/// the reason of a refusal: `route` is the operation's template.
+fn check_segments(route: &str, actual: &str) -> Result<(), &'static str> {
+    let (want, got) = (route.as_bytes(), actual.as_bytes());
     let (mut r, mut a) = (0, 0);
     // Each round: one segment of the route and of the actual path, both
     // starting at `r` / `a`.
     loop {
-        let route_end = op.path[r..].find('/').map_or(route.len(), |i| r + i);
-        let actual_end = rest[a..].find('/').map_or(actual.len(), |i| a + i);
-        let want = &route[r..route_end];
-        let got = &actual[a..actual_end];
-        if want.len() >= 2 && want[0] == b'{' && want[want.len() - 1] == b'}' {
-            if got.is_empty() {
-                return Err(refuse("a path parameter is empty"));
+        let route_end = segment_end(want, r);
+        let segment = &want[r..route_end];
+        let actual_end;
+        if segment.len() >= 2 && segment[0] == b'{' && segment[segment.len() - 1] == b'}' {
+            actual_end = segment_end(got, a);
+            if actual_end == a {
+                return Err("a path parameter is empty");
             }
-            // `got` is a whole segment of a `str`, split at an ASCII `/`.
-            if is_dot_segment(&rest[a..actual_end]) {
-                return Err(refuse("a path parameter is `.` or `..`"));
+            // A whole segment of a `str`, split at an ASCII `/`.
+            if is_dot_segment(&actual[a..actual_end]) {
+                return Err("a path parameter is `.` or `..`");
             }
-        } else if want != got {
-            return Err(refuse("a fixed path segment changed"));
+        } else {
+            // A fixed segment: the same bytes, then `/` or the end.
+            actual_end = a + segment.len();
+            if got.get(a..actual_end) != Some(segment)
+                || (actual_end < got.len() && got[actual_end] != b'/')
+            {
+                return Err("a fixed path segment changed");
+            }
         }
-        match (route_end == route.len(), actual_end == actual.len()) {
+        match (route_end == want.len(), actual_end == got.len()) {
             (true, true) => return Ok(()),
             (false, false) => {
                 r = route_end + 1;
                 a = actual_end + 1;
             }
-            _ => return Err(refuse("the number of path segments changed")),
+            _ => return Err("the number of path segments changed"),
         }
     }
+}
+
+/// [`check_path`] on the path below the base path: `route` is the
+/// operation's template. The usual case, a path that is fine, is decided
+/// by [`route_matches`]; [`check_segments`] gives a refusal its reason.
+fn check_route(route: &str, actual: &str) -> Result<(), &'static str> {
+    if route_matches(route, actual) {
+        Ok(())
+    } else {
+        check_segments(route, actual)
+    }
+}
+
+/// Whether `actual` is `route` with each `{name}` that is a whole segment of
+/// the route replaced by one non-empty segment that is not `.` or `..`
+/// (what [`check_segments`] accepts). The fixed text between two
+/// parameters is compared in one piece: equal text has its `/` at the same
+/// places. Any other `{` is fixed text.
+fn route_matches(route: &str, actual: &str) -> bool {
+    // `str::find` of one ASCII byte is a `memchr`: word at a time, where a
+    // loop over the bytes costs several instructions each.
+    let (mut route, mut actual) = (route, actual);
+    loop {
+        // The next parameter that fills a whole segment of the route.
+        let mut from = 0;
+        let param = loop {
+            let Some(i) = route[from..].find('{') else {
+                break None;
+            };
+            let start = from + i;
+            let end = route[start..].find('/').map_or(route.len(), |i| start + i);
+            let whole = (start == 0 || route.as_bytes()[start - 1] == b'/')
+                && end - start >= 2
+                && route.as_bytes()[end - 1] == b'}';
+            if whole {
+                break Some((start, end));
+            }
+            from = start + 1;
+        };
+        let Some((start, end)) = param else {
+            return actual == route;
+        };
+        let Some(rest) = actual.strip_prefix(&route[..start]) else {
+            return false;
+        };
+        let value_end = rest.find('/').unwrap_or(rest.len());
+        // A whole segment of a `str`, split at an ASCII `/`.
+        if value_end == 0 || is_dot_segment(&rest[..value_end]) {
+            return false;
+        }
+        route = &route[end..];
+        actual = &rest[value_end..];
+    }
+}
+
+/// The room a request URL's `String` gets up front ([`url`]): a base URL
+/// and route with a few ids fit without growing.
+const URL_CAPACITY: usize = 256;
+
+/// A request URL, written as `format!` would but into one `String` with room
+/// for it (`format!` starts from the length of the literal text and grows
+/// while the base URL and parameters are written). The generated clients
+/// build every request URL with it.
+///
+/// # Panics
+/// Like `format!`, if a `Display` implementation of an argument returns an
+/// error although the `String` did not.
+pub fn url(args: fmt::Arguments<'_>) -> String {
+    let mut url = String::with_capacity(URL_CAPACITY);
+    fmt::Write::write_fmt(&mut url, args)
+        .expect("a Display implementation returned an error unexpectedly");
+    url
 }
 
 /// The path-segment set of progenitor's `encode_path` (the URL standard's
@@ -192,6 +281,83 @@ mod tests {
             assert_eq!(needs_escape(b), escaped != text, "{b}");
         }
         assert!((0x80..=0xff).all(needs_escape));
+    }
+
+    #[test]
+    fn routes() {
+        let route = "/a/{x}/b/{y}";
+        assert_eq!(check_route(route, "/a/1/b/2"), Ok(()));
+        assert_eq!(check_route(route, "/a/%2F/b/x.y"), Ok(()));
+        for (actual, why) in [
+            ("/a//b/2", "a path parameter is empty"),
+            ("/a/1/b/", "a path parameter is empty"),
+            ("/a/../b/2", "a path parameter is `.` or `..`"),
+            ("/a/1/b/%2e", "a path parameter is `.` or `..`"),
+            ("/a/1/c/2", "a fixed path segment changed"),
+            ("/a/1/bb/2", "a fixed path segment changed"),
+            ("/a/1/b", "the number of path segments changed"),
+            ("/a/1/b/2/3", "the number of path segments changed"),
+            ("/a/1", "the number of path segments changed"),
+            ("/a", "the number of path segments changed"),
+            ("", "the number of path segments changed"),
+        ] {
+            assert_eq!(check_route(route, actual), Err(why), "{actual}");
+        }
+        assert_eq!(check_route("", ""), Ok(()));
+        assert_eq!(check_route("/x", "/x"), Ok(()));
+        assert_eq!(
+            check_route("/x", "/x/"),
+            Err("the number of path segments changed")
+        );
+    }
+
+    /// The fast check accepts exactly what the segment-by-segment one does.
+    #[test]
+    fn the_fast_check_is_the_segment_check() {
+        let routes = [
+            "/a/{x}/b/{y}",
+            "/{x}",
+            "{x}",
+            "/a/{x}.json",
+            "/a/{x}{y}",
+            "/a/{x}/",
+            "/a/{}/b",
+            "/a/{x}",
+            "/a/b",
+            "",
+        ];
+        let actuals = [
+            "/a/1/b/2",
+            "/a/1/b",
+            "/a/1/b/",
+            "/a//b/2",
+            "/a/../b/2",
+            "/a/%2E/b/2",
+            "/a/1",
+            "/a/1/",
+            "/a/1.json",
+            "/a/{x}.json",
+            "/a/{x}{y}",
+            "/a/{}/b",
+            "/a/b",
+            "/a/b/",
+            "/1",
+            "1",
+            "/",
+            "",
+            "/a/1/b/2/3",
+            "/a/é/b/ü",
+            "/a/{x}",
+        ];
+        for route in routes {
+            for actual in actuals {
+                assert_eq!(
+                    route_matches(route, actual),
+                    check_segments(route, actual).is_ok(),
+                    "{route} {actual}"
+                );
+            }
+        }
     }
 
     #[test]

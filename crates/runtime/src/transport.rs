@@ -129,12 +129,12 @@ impl Transport {
         let headers = request.headers_mut();
         // progenitor's `api-version` header (the codegen drops it where it
         // can; operations with header parameters still build it).
-        if headers.len() > 1 {
+        if !headers.is_empty() {
             headers.remove(API_VERSION);
         }
-        if headers.get(ACCEPT).map(HeaderValue::as_bytes) != Some(op.accept.as_bytes()) {
-            headers.insert(ACCEPT, HeaderValue::from_static(op.accept));
-        }
+        // The operation's media types (the generated code leaves `Accept`
+        // to this hook).
+        headers.insert(ACCEPT, HeaderValue::from_static(op.accept));
         headers.insert(USER_AGENT, self.user_agent.clone());
         if let Some(rid) = api.request_id.filter(|r| r.generate)
             && !headers.contains_key(rid.name)
@@ -314,14 +314,18 @@ impl Transport {
             }
             .map(|response| self.guard(response, request_id_name, sent_id.as_deref(), call));
             let status = result.as_ref().ok().map(|r| r.status().as_u16());
-            if let Some(status) = status {
-                span.record("status", status);
-                call.record("status", status);
-            }
+            // Recording into a disabled span still costs a call: only into
+            // spans a subscriber wants.
             if let Some(sent) = sent {
+                if let Some(status) = status {
+                    span.record("status", status);
+                }
                 span.record("elapsed_ms", millis(sent.elapsed()));
             }
             if !call.is_disabled() {
+                if let Some(status) = status {
+                    call.record("status", status);
+                }
                 call.record("attempts", attempt);
                 call.record("elapsed_ms", millis(start.elapsed()));
             }

@@ -42,9 +42,10 @@ pub mod mock;
 #[path = "generated/cli.rs"]
 pub mod cli;
 
-/// The credential example served on a local mock and read back through the
-/// client (feature `mock`; run for every provider by the workspace tests).
-#[cfg(feature = "mock")]
+/// The spec's example parameters as a typed call (`ExampleCall`, which the
+/// benchmark times), and with feature `mock` the credential example served
+/// on a local mock and read back through the client (run for every provider
+/// by the workspace tests).
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic)]
 #[path = "generated/selftest.rs"]

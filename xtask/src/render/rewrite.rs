@@ -16,6 +16,7 @@ pub fn client_item(item: &mut syn::Item, facts: &Facts) {
         expose_secret_headers(file, &facts.secret_headers);
         free_form_objects_as_extra(file);
         crate::lean::drop_api_version_header(file);
+        crate::lean::drop_accept_header(file);
         crate::lean::schema_derives_behind_feature(file);
         crate::lean::encode_path_parameters_in_place(file);
     });

@@ -2640,7 +2640,9 @@ pub mod builder {
             let provider = provider.map_err(Error::InvalidRequest)?;
             let x_ankra_organisation_id = x_ankra_organisation_id
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/org/credentials", client.baseurl,);
+            let url = credential_clients_runtime::path::url(
+                format_args!("{}/api/v1/org/credentials", client.baseurl,),
+            );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map
                 .append(
@@ -2657,10 +2659,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("provider", &provider))
                 .headers(header_map)
                 .build()?;
@@ -2820,20 +2818,15 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
         ) -> Result<ResponseValue<types::Credential>, Error<types::ErrorDetail>> {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/org/credentials/{}", client.baseurl, { use
-                credential_clients_runtime::path::EncodePath as _; credential_id
-                .path_encoded() },
+            let url = credential_clients_runtime::path::url(
+                format_args!(
+                    "{}/api/v1/org/credentials/{}", client.baseurl, { use
+                    credential_clients_runtime::path::EncodePath as _; credential_id
+                    .path_encoded() },
+                ),
             );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",
             };

@@ -2819,15 +2819,13 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let search = search.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/credentials/", client.baseurl,);
+            let url = credential_clients_runtime::path::url(
+                format_args!("{}/credentials/", client.baseurl,),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "credential_type",
@@ -3002,19 +3000,15 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
         ) -> Result<ResponseValue<types::Credential>, Error<types::Error>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}/", client.baseurl, { use
-                credential_clients_runtime::path::EncodePath as _; id.path_encoded() },
+            let url = credential_clients_runtime::path::url(
+                format_args!(
+                    "{}/credentials/{}/", client.baseurl, { use
+                    credential_clients_runtime::path::EncodePath as _; id.path_encoded()
+                    },
+                ),
             );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",
             };

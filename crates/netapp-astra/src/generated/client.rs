@@ -2298,19 +2298,17 @@ pub mod builder {
             let filter = filter.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/core/v1/credentials", client.baseurl, { use
-                credential_clients_runtime::path::EncodePath as _; account_id
-                .path_encoded() },
+            let url = credential_clients_runtime::path::url(
+                format_args!(
+                    "{}/accounts/{}/core/v1/credentials", client.baseurl, { use
+                    credential_clients_runtime::path::EncodePath as _; account_id
+                    .path_encoded() },
+                ),
             );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("continue", &continue_))
                 .query(&progenitor_client::QueryParam::new("filter", &filter))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
@@ -2502,21 +2500,16 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let Self { client, account_id, credential_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}/core/v1/credentials/{}", client.baseurl, { use
-                credential_clients_runtime::path::EncodePath as _; account_id
-                .path_encoded() }, { use credential_clients_runtime::path::EncodePath as
-                _; credential_id.path_encoded() },
+            let url = credential_clients_runtime::path::url(
+                format_args!(
+                    "{}/accounts/{}/core/v1/credentials/{}", client.baseurl, { use
+                    credential_clients_runtime::path::EncodePath as _; account_id
+                    .path_encoded() }, { use credential_clients_runtime::path::EncodePath
+                    as _; credential_id.path_encoded() },
+                ),
             );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",
             };

@@ -2,8 +2,9 @@
 // source: specs/netapp-astra.yaml
 // To change this file, edit the source and run `cargo xtask codegen`.
 
-//! A round trip of the spec's credential example through the typed
-//! client over HTTP (feature `mock`), used by the workspace's tests.
+//! The spec's example parameters as a typed call ([`ExampleCall`]),
+//! and (feature `mock`) a round trip of the spec's credential example
+//! through the typed client over HTTP, used by the workspace's tests.
 #[allow(unused_imports)]
 use crate::types;
 /// The body served (the spec's example, or one made from its schema).
@@ -18,6 +19,7 @@ pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
 ];
 /// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
 /// (any request to its route) on `server`.
+#[cfg(feature = "mock")]
 pub async fn serve_example(
     server: &::httpmock::MockServer,
 ) -> ::std::result::Result<::httpmock::Mock<'_>, String> {
@@ -64,6 +66,7 @@ pub async fn call_example(
 /// value serializes back to the same JSON (apart from `null` versus
 /// absent and number spelling). Returns the number of requests the
 /// server received.
+#[cfg(feature = "mock")]
 pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
     let server = ::httpmock::MockServer::start_async().await;
     let mock = serve_example(&server).await?;
@@ -85,4 +88,45 @@ pub async fn credential_round_trip() -> ::std::result::Result<usize, String> {
         );
     }
     Ok(mock.calls_async().await)
+}
+/// The credential operation's path parameters with their
+/// example values (name in the spec, value as text), in the
+/// order of the spec.
+pub const EXAMPLE_PATH_PARAMETERS: &[(&str, &str)] = &[
+    ("account_id", "3f1c9a52-7d4e-4b8a-9e21-6c0d5b7a2f14"),
+    ("credential_id", "9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58"),
+];
+/// The credential operation with the spec's example parameter
+/// values, parsed (and validated) once: [`ExampleCall::builder`]
+/// hands out the operation's builder with them set, as a caller
+/// that holds typed ids would write it (the benchmark times it).
+#[derive(Debug, Clone)]
+pub struct ExampleCall {
+    account_id: types::GetCredentialAccountId,
+    credential_id: types::GetCredentialCredentialId,
+}
+impl ExampleCall {
+    /// Parse the example values.
+    pub fn new() -> ::std::result::Result<Self, String> {
+        Ok(Self {
+            account_id: ::serde_json::from_str::<
+                types::GetCredentialAccountId,
+            >("\"3f1c9a52-7d4e-4b8a-9e21-6c0d5b7a2f14\"")
+                .map_err(|e| format!("example value of `{}`: {e}", "account_id"))?,
+            credential_id: ::serde_json::from_str::<
+                types::GetCredentialCredentialId,
+            >("\"9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58\"")
+                .map_err(|e| format!("example value of `{}`: {e}", "credential_id"))?,
+        })
+    }
+    /// The credential operation's builder with the example values set.
+    pub fn builder<'a>(
+        &self,
+        client: &'a crate::Client,
+    ) -> crate::builder::GetCredential<'a> {
+        client
+            .get_credential()
+            .account_id(self.account_id.clone())
+            .credential_id(self.credential_id.clone())
+    }
 }

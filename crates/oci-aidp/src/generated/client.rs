@@ -3040,10 +3040,12 @@ pub mod builder {
             let opc_request_id = opc_request_id.map_err(Error::InvalidRequest)?;
             let should_update_recent = should_update_recent
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/20260430/aiDataPlatforms/{}/credentials", client.baseurl, { use
-                credential_clients_runtime::path::EncodePath as _; ai_data_platform_id
-                .path_encoded() },
+            let url = credential_clients_runtime::path::url(
+                format_args!(
+                    "{}/20260430/aiDataPlatforms/{}/credentials", client.baseurl, { use
+                    credential_clients_runtime::path::EncodePath as _;
+                    ai_data_platform_id.path_encoded() },
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map
@@ -3063,10 +3065,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "credentialType",
@@ -3287,11 +3285,14 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let opc_request_id = opc_request_id.map_err(Error::InvalidRequest)?;
             let should_update_recent = should_update_recent
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/20260430/aiDataPlatforms/{}/credentials/{}", client.baseurl, { use
-                credential_clients_runtime::path::EncodePath as _; ai_data_platform_id
-                .path_encoded() }, { use credential_clients_runtime::path::EncodePath as
-                _; credential_key.path_encoded() },
+            let url = credential_clients_runtime::path::url(
+                format_args!(
+                    "{}/20260430/aiDataPlatforms/{}/credentials/{}", client.baseurl, {
+                    use credential_clients_runtime::path::EncodePath as _;
+                    ai_data_platform_id.path_encoded() }, { use
+                    credential_clients_runtime::path::EncodePath as _; credential_key
+                    .path_encoded() },
+                ),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map
@@ -3308,15 +3309,7 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
                 header_map.append("should-update-recent", value.to_string().try_into()?);
             }
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",
             };

@@ -2165,15 +2165,13 @@ pub mod builder {
             let page = page.map_err(Error::InvalidRequest)?;
             let per_page = per_page.map_err(Error::InvalidRequest)?;
             let team_id = team_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v1/user_credentials", client.baseurl,);
+            let url = credential_clients_runtime::path::url(
+                format_args!("{}/api/v1/user_credentials", client.baseurl,),
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(&progenitor_client::QueryParam::new("filter", &filter))
                 .query(&progenitor_client::QueryParam::new("folder_id", &folder_id))
                 .query(&progenitor_client::QueryParam::new("page", &page))
@@ -2331,19 +2329,17 @@ Set `.page_size(n)`, `.limit(n)` (items) and `.max_pages(n)` on the returned [`L
             let Self { client, credential_id, include_references } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let include_references = include_references.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/api/v1/user_credentials/{}", client.baseurl, { use
-                credential_clients_runtime::path::EncodePath as _; credential_id
-                .path_encoded() },
+            let url = credential_clients_runtime::path::url(
+                format_args!(
+                    "{}/api/v1/user_credentials/{}", client.baseurl, { use
+                    credential_clients_runtime::path::EncodePath as _; credential_id
+                    .path_encoded() },
+                ),
             );
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .query(
                     &progenitor_client::QueryParam::new(
                         "include_references",
