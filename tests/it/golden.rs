@@ -400,7 +400,7 @@ fn sixth_spec_step(tmp: &Path) {
         "crates/acme-vault/src/lib.rs",
         "crates/acme-vault/src/generated/client.rs",
         "crates/acme-vault/src/generated/meta.rs",
-        "crates/acme-vault/examples/mock.rs",
+        "crates/acme-vault/examples/acme_vault_mock.rs",
         "src/generated/providers.rs",
         "Cargo.toml",
     ] {

@@ -25,7 +25,8 @@ fn list_example(stem: &str) -> (Value, Value) {
     for item in doc["paths"].as_object().unwrap().values() {
         let op = &item["get"];
         if op["operationId"] == "list_credentials" {
-            let example = op["responses"]["200"]["content"]["application/json"]["example"].clone();
+            let example = xtask::examples::response_example(&doc, op, None)
+                .unwrap_or_else(|| panic!("{stem}: the list operation has no example"));
             return (example, op["x-credential-clients-pagination"].clone());
         }
     }

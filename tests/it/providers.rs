@@ -369,7 +369,7 @@ impl Provider {
     /// The primary example of the credential operation's success body.
     pub fn example(&self) -> Value {
         let (op, _) = self.operation();
-        xtask::selftest::example_body(&self.spec(), &op)
+        xtask::examples::success_body(&self.spec(), &op)
     }
 
     /// The properties of the success body's schema (`allOf` parts merged),
@@ -450,48 +450,23 @@ impl Provider {
     /// with where they go (`path`, `query`, `header`).
     pub fn example_parameters(&self) -> Vec<(String, &'static str, String)> {
         let doc = self.spec();
-        let (op, item) = self.operation();
-        let params = item
-            .get("parameters")
-            .and_then(Value::as_array)
+        let (op, _) = self.operation();
+        xtask::examples::required_parameters(&doc, self.route(), &op)
             .into_iter()
-            .chain(op.get("parameters").and_then(Value::as_array))
-            .flatten();
-        let mut out: Vec<(String, &'static str, String)> = Vec::new();
-        for p in params {
-            let p = xtask::spec::resolve(&doc, p);
-            let name = p["name"].as_str().unwrap().to_string();
-            let location = match p["in"].as_str() {
-                Some("path") => "path",
-                Some("query") => "query",
-                Some("header") => "header",
-                _ => continue,
-            };
-            if location != "path" && p.get("required") != Some(&Value::Bool(true)) {
-                continue;
-            }
-            let value = p
-                .get("example")
-                .cloned()
-                .or_else(|| {
-                    p.get("examples")
-                        .and_then(Value::as_object)
-                        .and_then(|e| e.values().next())
-                        .and_then(|e| xtask::spec::resolve(&doc, e).get("value").cloned())
-                })
-                .or_else(|| {
-                    p.get("schema")
-                        .map(|s| xtask::selftest::synthesize(&doc, s, 0))
-                })
-                .unwrap_or(Value::String("example".into()));
-            let text = match value {
-                Value::String(s) => s,
-                other => other.to_string(),
-            };
-            out.retain(|(n, _, _)| *n != name);
-            out.push((name, location, text));
-        }
-        out
+            .map(|(name, location, value)| {
+                let location = match location.as_str() {
+                    "path" => "path",
+                    "query" => "query",
+                    "header" => "header",
+                    other => panic!("{}: a parameter in `{other}`", self.stem),
+                };
+                let text = match value {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (name, location, text)
+            })
+            .collect()
     }
 
     /// The command line of the credential operation with the example values.

@@ -138,6 +138,26 @@ pub fn sanitize_snake(input: &str) -> String {
     }
 }
 
+/// PascalCase (our own names, not progenitor's: the alias and the schema
+/// name it targets both come from here) of `get_credential`, `opc-request-id`, `keyType`.
+pub fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.push(c.to_ascii_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        } else {
+            upper = true;
+        }
+    }
+    out
+}
+
 pub(crate) fn is_success(status: &str) -> bool {
     status.starts_with('2')
 }

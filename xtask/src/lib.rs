@@ -9,9 +9,11 @@
 
 pub mod document;
 pub mod error;
+pub mod examples;
 mod items;
 mod lean;
 pub mod lint;
+pub mod modules;
 pub mod normalize;
 pub mod paginate;
 pub mod quirks;
@@ -197,7 +199,9 @@ fn provider_files(p: &Provider, spec_rel: &Path, out: &render::ProviderOutput) -
             source: Some(source.clone()),
         },
         OutputFile {
-            path: format!("{dir}/examples/mock.rs"),
+            // Named after the provider: example names are one namespace
+            // in a workspace's target directory.
+            path: format!("{dir}/examples/{}_mock.rs", p.stem.replace('-', "_")),
             contents: crate_example(p, &source),
             ownership: Ownership::Generated,
             source: Some(source),
@@ -205,13 +209,14 @@ fn provider_files(p: &Provider, spec_rel: &Path, out: &render::ProviderOutput) -
     ]
 }
 
-/// `examples/mock.rs` of a provider crate: the spec's credential example
+/// `examples/<stem>_mock.rs` of a provider crate: the spec's credential example
 /// served by a local mock and read with the client over HTTP.
 fn crate_example(p: &Provider, source: &str) -> String {
+    let example = format!("{}_mock", p.stem.replace('-', "_"));
     format!(
         r#"{header}//! Serve the credential example of `{source}` on a local mock and read it
 //! with the typed client over HTTP (`Debug` redacts the secrets):
-//! `cargo run -p {package} --example mock --features mock`.
+//! `cargo run -p {package} --example {example} --features mock`.
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]

@@ -1,62 +1,25 @@
 //! `src/generated/selftest.rs` of each client: `ExampleCall`, the
 //! credential operation's builder with the spec's example parameter values
 //! (parsed once; the benchmark times it, `EXAMPLE_PATH_PARAMETERS` gives the
-//! hand-written side the same values), `EXAMPLE_PARAMETERS` (credctl's demo
-//! uses them), and with feature `mock`: `serve_example` serves the spec's
+//! hand-written side the same values), `EXAMPLE_BODY`, `EXAMPLE_PARAMETERS`
+//! and the list operation's `LIST_EXAMPLE_BODY` and `LIST_EXAMPLE_PARAMETERS`
+//! (credctl's demo serves and calls them; examples and values come from
+//! [`crate::examples`]), and with feature `mock`: `serve_example` serves the spec's
 //! example of the credential operation on a local httpmock server,
 //! `call_example` calls the typed client over real HTTP with the example
 //! parameter values, and `credential_round_trip` does both and checks that
 //! the decoded body serializes back to what was served (unknown fields,
 //! secrets, timestamps and enum values kept). The workspace's tests run it
 //! for every provider through the facade's `with_providers!`, and each
-//! crate's generated `examples/mock.rs` shows the first two, so a new spec is
+//! crate's generated `examples/<stem>_mock.rs` shows the first two, so a new spec is
 //! covered without hand-written code.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{Value, json};
 
+use crate::examples::{required_parameters, success_body, success_schema};
 use crate::spec::{self, CredentialOperation};
-
-/// The example body of the credential operation's success response, or one
-/// made from its schema.
-pub fn example_body(doc: &Value, op: &Value) -> Value {
-    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
-        return Value::Null;
-    };
-    let success = responses.get("200").or_else(|| {
-        responses
-            .iter()
-            .find(|(s, _)| s.starts_with('2'))
-            .map(|(_, r)| r)
-    });
-    let Some(response) = success.map(|r| spec::resolve(doc, r)) else {
-        return Value::Null;
-    };
-    let Some(content) = response.get("content").and_then(Value::as_object) else {
-        return Value::Null;
-    };
-    let json = content
-        .iter()
-        .find(|(mt, _)| spec::is_json_media_type(mt))
-        .map(|(_, m)| m);
-    let Some(media) = json else {
-        return Value::String("example-secret-value".into());
-    };
-    if let Some(example) = media.get("example") {
-        return example.clone();
-    }
-    if let Some(examples) = media.get("examples").and_then(Value::as_object)
-        && let Some(first) = examples.values().next()
-        && let Some(value) = spec::resolve(doc, first).get("value")
-    {
-        return value.clone();
-    }
-    media
-        .get("schema")
-        .map(|s| synthesize(doc, s, 0))
-        .unwrap_or(Value::Null)
-}
 
 /// The name of the unknown member added to every object of the example.
 pub const EXTRA_MEMBER: &str = "x_credential_clients_unknown";
@@ -119,213 +82,6 @@ pub fn with_unknown_members(doc: &Value, schema: &Value, value: &Value, depth: u
     }
 }
 
-/// The JSON schema of the credential operation's success body.
-fn success_schema(doc: &Value, op: &Value) -> Option<Value> {
-    let responses = op.get("responses")?.as_object()?;
-    let response = responses.get("200").or_else(|| {
-        responses
-            .iter()
-            .find(|(s, _)| s.starts_with('2'))
-            .map(|(_, r)| r)
-    })?;
-    let content = spec::resolve(doc, response).get("content")?.as_object()?;
-    content
-        .iter()
-        .find(|(mt, _)| spec::is_json_media_type(mt))
-        .and_then(|(_, m)| m.get("schema").cloned())
-}
-
-/// A value valid for `schema`: its example, default or first enum value, or
-/// one made from its type (required properties only).
-pub fn synthesize(doc: &Value, schema: &Value, depth: usize) -> Value {
-    let schema = spec::resolve(doc, schema);
-    if depth > 8 {
-        return Value::Null;
-    }
-    for key in ["example", "default"] {
-        if let Some(v) = schema.get(key) {
-            return v.clone();
-        }
-    }
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
-    }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(parts) = schema.get(key).and_then(Value::as_array) {
-            if key == "allOf" {
-                let mut merged = serde_json::Map::new();
-                for part in parts {
-                    match synthesize(doc, part, depth + 1) {
-                        Value::Object(o) => merged.extend(o),
-                        other if parts.len() == 1 => return other,
-                        _ => {}
-                    }
-                }
-                return Value::Object(merged);
-            }
-            if let Some(first) = parts.first() {
-                return synthesize(doc, first, depth + 1);
-            }
-        }
-    }
-    let ty = schema.get("type").and_then(Value::as_str);
-    let format = schema
-        .get("format")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    if ty == Some("string")
-        && let Some(sample) = schema
-            .get("pattern")
-            .and_then(Value::as_str)
-            .and_then(sample_for_pattern)
-    {
-        return Value::String(sample);
-    }
-    match ty {
-        Some("string") => match format {
-            "date-time" => json!("2024-01-02T03:04:05Z"),
-            "date" => json!("2024-01-02"),
-            "uuid" => json!("00000000-0000-4000-8000-000000000001"),
-            "uri" | "url" => json!("https://example.invalid/x"),
-            "email" => json!("user@example.invalid"),
-            "byte" => json!("ZXhhbXBsZQ=="),
-            _ => json!("example"),
-        },
-        Some("integer") => json!(1),
-        Some("number") => json!(1.5),
-        Some("boolean") => json!(true),
-        Some("array") => Value::Array(Vec::new()),
-        _ if schema.get("properties").is_some() || ty == Some("object") => {
-            let mut out = serde_json::Map::new();
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-                for name in required {
-                    if let Some(p) = props.get(name) {
-                        out.insert(name.to_string(), synthesize(doc, p, depth + 1));
-                    }
-                }
-            }
-            Value::Object(out)
-        }
-        _ => json!("example"),
-    }
-}
-
-/// A string that matches `pattern` (an ECMA/Rust-style regex): the first
-/// alternative, the fewest repetitions (at least one), and for each class
-/// its first letter or digit.
-pub fn sample_for_pattern(pattern: &str) -> Option<String> {
-    use regex_syntax::hir::{Class, Hir, HirKind};
-    fn pick(ranges: impl Iterator<Item = (u32, u32)> + Clone) -> Option<char> {
-        let chars = || {
-            ranges
-                .clone()
-                .flat_map(|(a, b)| (a..=b.min(a + 512)).filter_map(char::from_u32))
-        };
-        chars()
-            .find(|c| c.is_ascii_alphanumeric())
-            .or_else(|| chars().find(|c| c.is_ascii_graphic()))
-            .or_else(|| chars().next())
-    }
-    fn walk(h: &Hir, out: &mut String, depth: usize) -> Option<()> {
-        if depth > 64 || out.len() > 4096 {
-            return None;
-        }
-        match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => {}
-            HirKind::Literal(l) => out.push_str(std::str::from_utf8(&l.0).ok()?),
-            HirKind::Class(Class::Unicode(c)) => out.push(pick(
-                c.ranges()
-                    .iter()
-                    .map(|r| (r.start() as u32, r.end() as u32)),
-            )?),
-            HirKind::Class(Class::Bytes(c)) => out.push(pick(
-                c.ranges()
-                    .iter()
-                    .map(|r| (r.start() as u32, r.end() as u32)),
-            )?),
-            HirKind::Repetition(r) => {
-                for _ in 0..r.min.clamp(1, 256) {
-                    walk(&r.sub, out, depth + 1)?;
-                }
-            }
-            HirKind::Capture(c) => walk(&c.sub, out, depth + 1)?,
-            HirKind::Concat(parts) => {
-                for p in parts {
-                    walk(p, out, depth + 1)?;
-                }
-            }
-            HirKind::Alternation(alts) => walk(alts.first()?, out, depth + 1)?,
-        }
-        Some(())
-    }
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let mut out = String::new();
-    walk(&hir, &mut out, 0)?;
-    let check = regex_syntax::Parser::new().parse(pattern).ok().map(|_| ());
-    check.map(|_| out)
-}
-
-/// The path, query and header parameters of the operation that are
-/// required, with their location and a value each.
-fn required_parameters(doc: &Value, path: &str, op: &Value) -> Vec<(String, String, Value)> {
-    let shared = doc
-        .get("paths")
-        .and_then(|p| p.get(path))
-        .and_then(|i| i.get("parameters"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let own = op
-        .get("parameters")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let mut out: Vec<(String, String, Value)> = Vec::new();
-    for p in shared.iter().chain(own.iter()) {
-        let p = spec::resolve(doc, p);
-        let Some(name) = p.get("name").and_then(Value::as_str) else {
-            continue;
-        };
-        let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-        let required = p.get("required") == Some(&Value::Bool(true)) || location == "path";
-        if !required || location == "cookie" {
-            continue;
-        }
-        let value = p
-            .get("example")
-            .cloned()
-            .or_else(|| {
-                p.get("examples")
-                    .and_then(Value::as_object)
-                    .and_then(|e| e.values().next())
-                    .and_then(|e| spec::resolve(doc, e).get("value").cloned())
-            })
-            .or_else(|| p.get("schema").map(|s| synthesize(doc, s, 0)))
-            .unwrap_or(json!("example"));
-        // Path values must stay one segment.
-        let value = match (location, value) {
-            ("path", Value::String(s))
-                if s.is_empty() || s.contains('/') || s == "." || s == ".." =>
-            {
-                json!("example")
-            }
-            (_, v) => v,
-        };
-        out.retain(|(n, _, _)| n != name);
-        out.push((name.to_string(), location.to_string(), value));
-    }
-    out
-}
-
 /// The types of the fields of progenitor's builder struct `builder::<Op>`
 /// (field name -> type inside `Result<T, String>`).
 fn builder_fields(builder: Option<&syn::ItemStruct>) -> Vec<(String, syn::Type)> {
@@ -351,6 +107,50 @@ fn builder_fields(builder: Option<&syn::ItemStruct>) -> Vec<(String, syn::Type)>
         .collect()
 }
 
+/// The list operation: its path template and operation object.
+#[derive(Debug, Clone, Copy)]
+pub struct ListOperation<'a> {
+    /// The path template (`/credentials`).
+    pub path: &'a str,
+    /// The operation object in the original document.
+    pub op: &'a Value,
+}
+
+/// A parameter's value as text (a string as it is, anything else as JSON).
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `LIST_EXAMPLE_BODY` and `LIST_EXAMPLE_PARAMETERS`.
+fn list_example(doc: &Value, list: Option<ListOperation<'_>>) -> TokenStream {
+    let (body, parameters) = match list {
+        Some(list) => {
+            let body = crate::examples::success_body(doc, list.op).to_string();
+            let parameters: Vec<TokenStream> = required_parameters(doc, list.path, list.op)
+                .iter()
+                .map(|(name, _, value)| {
+                    let value = plain(value);
+                    quote! { (#name, #value) }
+                })
+                .collect();
+            (quote! { Some(#body) }, parameters)
+        }
+        None => (quote! { None }, Vec::new()),
+    };
+    quote! {
+        /// The list operation's success body (one page: the spec's example,
+        /// or one made from its schema), if the API has a list operation.
+        pub const LIST_EXAMPLE_BODY: Option<&str> = #body;
+
+        /// The required parameters of the list operation with example
+        /// values (name in the spec, value as text).
+        pub const LIST_EXAMPLE_PARAMETERS: &[(&str, &str)] = &[#(#parameters),*];
+    }
+}
+
 /// The selftest module for one spec.
 pub fn tokens(
     doc: &Value,
@@ -358,6 +158,7 @@ pub fn tokens(
     credential: &CredentialOperation<'_>,
     path: &str,
     builder: Option<&syn::ItemStruct>,
+    list: Option<ListOperation<'_>>,
 ) -> TokenStream {
     let method_ident = format_ident!("{}", credential.name);
     let fields = builder_fields(builder);
@@ -368,10 +169,7 @@ pub fn tokens(
     let (mut example_fields, mut example_types, mut example_values) = (vec![], vec![], vec![]);
     let mut path_values = Vec::new();
     for (name, location, value) in required_parameters(doc, path, credential.op) {
-        let plain = match &value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let plain = plain(&value);
         example_parameters.push(quote! { (#name, #plain) });
         let field = crate::spec::sanitize_snake(&name);
         let Some((_, ty)) = fields.iter().find(|(f, _)| *f == field) else {
@@ -387,10 +185,6 @@ pub fn tokens(
             )
         });
         if location == "path" {
-            let plain = match &value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
             path_values.push(quote! { (#name, #plain) });
         }
         example_values.push(quote! {
@@ -434,7 +228,7 @@ pub fn tokens(
             }
         }
     });
-    let mut body = example_body(doc, credential.op);
+    let mut body = success_body(doc, credential.op);
     // Every object the types keep unknown members of gets one (not in a
     // document where typify's `extra` map collides with a property).
     let schema = success_schema(doc, credential.op);
@@ -457,6 +251,7 @@ pub fn tokens(
     } else {
         "application/json"
     };
+    let list_example = list_example(doc, list);
     quote! {
         //! The spec's example parameters as a typed call ([`ExampleCall`]),
         //! and (feature `mock`) a round trip of the spec's credential example
@@ -473,6 +268,8 @@ pub fn tokens(
         /// the spec's examples, or values made from the schemas (patterns
         /// included).
         pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[#(#example_parameters),*];
+
+        #list_example
 
         /// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
         /// (any request to its route) on `server`.
@@ -539,21 +336,6 @@ pub fn tokens(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn samples_match_their_patterns() {
-        for pattern in [
-            r"^[\da-z]{26}$",
-            r"^[A-Z]{2}-\d+$",
-            r"^(ocid1|ocid2)\.[a-z]+\.\S*$",
-            r"^[a-f0-9]{8}-[a-f0-9]{4}$",
-            r"\w+@\w+\.com",
-        ] {
-            let sample = sample_for_pattern(pattern).unwrap();
-            let re = regex::Regex::new(pattern).unwrap();
-            assert!(re.is_match(&sample), "{pattern}: {sample}");
-        }
-    }
 
     #[test]
     fn unknown_members_go_into_every_open_object() {

@@ -190,7 +190,7 @@ impl Generated {
     /// `server` (plus the API's server path).
     pub fn build(case: &Case, server: &str, signer: &Signer) -> Result<Generated, String> {
         let base = format!("{server}{}", server_path(case.provider.api()));
-        (case.provider.entry().generated)(case, &base, signer)
+        (case.provider.entry().generated)(&base, case.retries, case.auth.runtime_auth(signer))
     }
 }
 

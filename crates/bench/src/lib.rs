@@ -37,36 +37,30 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The 200 example of `get_credential` in `specs/<stem>.yaml`, and its media
+/// The success example of the credential operation in `specs/<stem>.yaml`, and its media
 /// type: the first `example`, or the first of `examples`.
 pub fn spec_example(root: &Path, provider: Provider) -> Result<(Value, String), String> {
     let rel = PathBuf::from(format!("specs/{}.yaml", provider.stem()));
     let text =
         std::fs::read_to_string(root.join(&rel)).map_err(|e| format!("{}: {e}", rel.display()))?;
     let doc = xtask::spec::parse_yaml(&rel, &text).map_err(|e| e.to_string())?;
-    let op = doc["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(|item| item.get("get"))
-        .find(|op| op["operationId"] == "get_credential")
-        .ok_or_else(|| format!("{}: no get_credential", rel.display()))?;
-    let content = op["responses"]["200"]["content"]
-        .as_object()
-        .ok_or_else(|| format!("{}: get_credential has no 200 body", rel.display()))?;
-    let (media_type, media) = content
-        .iter()
-        .find(|(mt, _)| xtask::spec::is_json_media_type(mt))
-        .ok_or_else(|| format!("{}: the 200 body is not JSON", rel.display()))?;
-    let example = media.get("example").cloned().or_else(|| {
-        media["examples"]
-            .as_object()
-            .and_then(|e| e.values().next())
-            .map(|e| e["value"].clone())
-    });
-    example
-        .map(|e| (e, media_type.clone()))
-        .ok_or_else(|| format!("{}: the 200 body has no example", rel.display()))
+    let op = xtask::spec::credential_operation(&doc)
+        .ok_or_else(|| format!("{}: no credential operation", rel.display()))?
+        .op;
+    let (media_type, media) = xtask::examples::response(&doc, op, None)
+        .and_then(xtask::examples::media)
+        .ok_or_else(|| {
+            format!(
+                "{}: the credential operation has no success body",
+                rel.display()
+            )
+        })?;
+    if !xtask::spec::is_json_media_type(media_type) {
+        return Err(format!("{}: the success body is not JSON", rel.display()));
+    }
+    xtask::examples::media_example(&doc, media)
+        .map(|e| (e, media_type.to_string()))
+        .ok_or_else(|| format!("{}: the success body has no example", rel.display()))
 }
 
 /// Every provider's example as compact JSON bytes.

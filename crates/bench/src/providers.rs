@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use credential_clients::runtime::{ApiDescription, OperationDescription};
 
-use crate::client::Case;
+use credential_clients::runtime::Auth;
+
 use crate::decode::Row;
 
 /// What the benchmark knows about one provider.
@@ -25,8 +26,9 @@ pub struct Entry {
     /// The credential operation's path parameters with the spec's example
     /// values (name, value as text).
     pub path_parameters: &'static [(&'static str, &'static str)],
-    /// Build the generated side of a case.
-    pub(crate) generated: fn(&Case, &str, &crate::client::Signer) -> Result<Generated, String>,
+    /// Build the generated side of a case: the client against the base URL,
+    /// with its default retry policy or none, and the auth.
+    pub(crate) generated: fn(&str, bool, Option<Auth>) -> Result<Generated, String>,
     /// Decode a body into the provider's `types::Credential`, by hand.
     pub(crate) decode: fn(&[u8]) -> Result<Cred, serde_json::Error>,
     /// The decode-throughput row of a body.
@@ -128,15 +130,15 @@ macro_rules! bench_providers {
                 use credential_clients::$module as client;
 
                 pub(super) fn generated(
-                    case: &Case,
                     base: &str,
-                    signer: &crate::client::Signer,
+                    retries: bool,
+                    auth: Option<Auth>,
                 ) -> Result<Generated, String> {
                     let mut builder = client::Client::builder().base_url(base);
-                    if !case.retries {
+                    if !retries {
                         builder = builder.retry(credential_clients::runtime::RetryPolicy::disabled());
                     }
-                    if let Some(auth) = case.auth.runtime_auth(signer) {
+                    if let Some(auth) = auth {
                         builder = builder.configure(|c| c.auth(auth));
                     }
                     let client = builder.build().map_err(|e| format!("{}: {e}", $stem))?;

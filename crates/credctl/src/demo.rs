@@ -2,24 +2,25 @@
 //! read with `get`, then listed page by page (`list`), gathered into one
 //! `inventory` and checked by `audit`, through the real clients.
 //!
-//! The credential each mock serves is the primary example of the
-//! `get_credential` 200 response in `specs/<stem>.yaml` (embedded at build
-//! time); the listing is the list operation's 200 example served one item
-//! per page with the spec's pagination protocol (`pages.rs`). A new spec is
-//! in the demo without hand edits.
+//! The credential each mock serves is the generated client's example of the
+//! credential operation's success body (the spec's example, or one made from
+//! its schema: `example.rs`); the listing is the list operation's example
+//! page served one item per page with the spec's pagination protocol
+//! (`pages.rs`). A new spec is in the demo without hand edits.
 
+mod example;
 mod pages;
 
 use std::sync::Arc;
 
 use credential_clients::runtime::{self as rt, AuthScheme};
 
+use crate::cli;
 use crate::config::{FileConfig, Globals, kebab};
 use crate::exit::{AuthHint, ErrorContext, Failure};
 use crate::listing;
 use crate::output::{Format, Output, emit, summary_json, summary_table};
 use crate::providers::{self, PROVIDERS, Provider};
-use crate::{cli, spec};
 
 /// Runs the demo and prints the table (or a JSON array with `--output json`).
 pub async fn run(globals: &Globals) -> Result<(), Failure> {
@@ -37,17 +38,7 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
     for provider in PROVIDERS {
         let fail =
             |e: &dyn std::fmt::Display| Failure::other(format!("demo: {}: {e}", provider.stem));
-        let route = provider
-            .credential()
-            .ok_or_else(|| fail(&"no credential operation"))?
-            .path;
-        let call = spec::demo_call(
-            provider.spec,
-            route,
-            provider.example_body,
-            provider.example_parameters,
-        )
-        .map_err(|e| fail(&e))?;
+        let call = example::credential(provider).map_err(|e| fail(&e))?;
         let server = providers::start_mock(provider, &call.body)
             .await
             .map_err(|e| fail(&e))?;
@@ -88,8 +79,8 @@ pub async fn run(globals: &Globals) -> Result<(), Failure> {
         if let Some(op) = provider.api.list_operation
             && let Some(described) = provider.api.operation(op)
             && let Some(pagination) = &described.pagination
+            && let Some(demo) = example::list(provider)
         {
-            let demo = spec::demo_list(provider.spec, described.path).map_err(|e| fail(&e))?;
             pages = pages::serve(
                 &server,
                 described.path,

@@ -14,7 +14,6 @@ mod listing;
 mod output;
 mod provider;
 mod providers;
-mod spec;
 mod trace;
 
 use std::ffi::OsString;

@@ -21,15 +21,18 @@ pub struct Provider {
     pub summarize: fn(&Value) -> Option<CredentialSummary>,
     /// The normalized view of an item of the list operation.
     pub summarize_item: fn(&Value) -> Option<CredentialSummary>,
-    /// `specs/<stem>.yaml`, for the demo's example credential.
-    pub spec: &'static str,
     /// The generated client's example credential body (`selftest::EXAMPLE_BODY`:
     /// made from the schema when the spec has no example), for the demo.
     pub example_body: &'static str,
     /// The generated client's example values of the credential operation's
     /// required parameters (`selftest::EXAMPLE_PARAMETERS`: name, value), for
-    /// the demo when the spec gives none.
+    /// the demo.
     pub example_parameters: &'static [(&'static str, &'static str)],
+    /// The list operation's example page (`selftest::LIST_EXAMPLE_BODY`).
+    pub list_example_body: Option<&'static str>,
+    /// Its required parameters with example values
+    /// (`selftest::LIST_EXAMPLE_PARAMETERS`).
+    pub list_example_parameters: &'static [(&'static str, &'static str)],
 }
 
 impl Provider {

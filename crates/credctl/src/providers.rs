@@ -212,14 +212,11 @@ macro_rules! wire_providers {
                     schema: $module::schema,
                     summarize: $module::summarize,
                     summarize_item: $module::summarize_item,
-                    spec: include_str!(concat!(
-                        env!("CARGO_MANIFEST_DIR"),
-                        "/../../specs/",
-                        $stem,
-                        ".yaml"
-                    )),
                     example_body: credential_clients::$module::selftest::EXAMPLE_BODY,
                     example_parameters: credential_clients::$module::selftest::EXAMPLE_PARAMETERS,
+                    list_example_body: credential_clients::$module::selftest::LIST_EXAMPLE_BODY,
+                    list_example_parameters:
+                        credential_clients::$module::selftest::LIST_EXAMPLE_PARAMETERS,
                 },
             )*
         ];

@@ -36,21 +36,8 @@ fn spec_example(stem: &str, status: &str) -> Value {
         .unwrap();
     let doc = xtask::spec::parse_yaml(std::path::Path::new(&rel), &text).unwrap();
     let op = xtask::spec::credential_operation(&doc).unwrap().op;
-    let content = op["responses"][status]["content"]
-        .as_object()
-        .unwrap()
-        .clone();
-    let media = content.values().next().unwrap();
-    if let Some(v) = media.get("example") {
-        return v.clone();
-    }
-    media["examples"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()["value"]
-        .clone()
+    xtask::examples::response_example(&doc, op, Some(status))
+        .unwrap_or_else(|| panic!("{stem}: the credential operation's {status} has no example"))
 }
 
 fn assert_common_headers(r: &Recorded, accept: &str) {

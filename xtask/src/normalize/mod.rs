@@ -24,10 +24,11 @@ mod parameters;
 mod responses;
 mod types;
 
+use crate::document::pascal;
 use parameters::*;
 use responses::*;
 use types::*;
-pub use types::{SECRET_EXTENSION, has_property_named, pascal};
+pub use types::{SECRET_EXTENSION, has_property_named};
 
 /// The runtime crate the normalized spec points at with `x-rust-type`.
 pub const RUNTIME_CRATE: &str = "credential-clients-runtime";

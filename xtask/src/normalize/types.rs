@@ -3,25 +3,6 @@
 
 use super::*;
 
-/// PascalCase of `get_credential`, `opc-request-id`, `keyType`.
-pub fn pascal(s: &str) -> String {
-    let mut out = String::new();
-    let mut upper = true;
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            if upper {
-                out.push(c.to_ascii_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        } else {
-            upper = true;
-        }
-    }
-    out
-}
-
 pub(super) fn rust_type(path: &str, parameters: Vec<Value>) -> Value {
     let mut ext = json!({
         "crate": RUNTIME_CRATE,

@@ -258,15 +258,26 @@ fn render_client(
             ),
         )
     })?;
-    let list_item = crate::paginate::list_operation(file, &paginated)?
+    let list_operation = crate::paginate::list_operation(file, &paginated)?;
+    let list_item = list_operation
         .and_then(|p| streams.iter().find(|s| s.op_id == p.op_id))
         .map(|s| s.item.clone());
+    let list_path = list_operation.map(|p| spec::credential_path(&spec.doc, &p.pointer));
+    let list = list_operation
+        .zip(list_path.as_deref())
+        .and_then(|(p, path)| {
+            Some(crate::selftest::ListOperation {
+                path,
+                op: spec.doc.pointer(&p.pointer)?,
+            })
+        });
     let selftest = crate::selftest::tokens(
         &spec.doc,
         normalized_op,
         &credential,
         &credential_path,
         builder_struct.as_ref(),
+        list,
     );
     let selftest = print_file(spec, source, "", selftest, "selftest")?;
     Ok(Client {
@@ -379,30 +390,6 @@ fn not_parsing(spec: &SpecFile, what: &str, e: String) -> SpecError {
         Rule::Generator,
         format!("generated {what} does not parse: {e}"),
     )
-}
-
-/// snake_case of `basePath`, `userToken`, `opc-request-id`.
-pub fn snake(s: &str) -> String {
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in s.chars() {
-        if c.is_ascii_uppercase() {
-            if prev_lower {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            prev_lower = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        } else {
-            if !out.ends_with('_') && !out.is_empty() {
-                out.push('_');
-            }
-            prev_lower = false;
-        }
-    }
-    out.trim_end_matches('_').to_string()
 }
 
 #[cfg(test)]

@@ -16,6 +16,14 @@ pub const EXAMPLE_BODY: &str = "{\"access_key_id\":\"AKIAEXAMPLEKEY000001\",\"ac
 pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
     ("credential_id", "00000000-0000-4000-8000-000000000001"),
 ];
+/// The list operation's success body (one page: the spec's example,
+/// or one made from its schema), if the API has a list operation.
+pub const LIST_EXAMPLE_BODY: Option<&str> = Some(
+    "[{\"available\":true,\"created_at\":\"2024-03-11T14:05:02Z\",\"id\":\"5b1f0d2e-7c4a-4e8b-9a31-2f6d8c0e4a17\",\"name\":\"prod-aws-eu-west\",\"organisation_id\":\"0e9a7c31-4d2b-4f6e-8a15-93c2b7d1f048\",\"provider\":\"aws\",\"state\":null,\"syncing\":false,\"system\":false,\"updated_at\":\"2026-06-02T08:47:19Z\"},{\"account_login\":\"acme-platform\",\"account_type\":\"Organization\",\"available\":false,\"co_tenant_count\":0,\"created_at\":\"2025-01-08T10:22:41Z\",\"health\":{\"consecutive_failures\":6,\"last_error_class\":\"auth_revoked\",\"next_attempt_at\":\"2026-12-01T09:00:00Z\",\"state\":\"failing\"},\"id\":\"9e4c2a71-5f3d-4b8e-a0c6-1d7f3b9e5a24\",\"installation_id\":48213377,\"last_synced_at\":\"2026-11-20T03:15:02Z\",\"name\":\"acme-platform-github\",\"organisation_id\":\"0e9a7c31-4d2b-4f6e-8a15-93c2b7d1f048\",\"provider\":\"github\",\"repository_count\":14,\"repository_selection\":\"selected\",\"state\":\"suspended\",\"syncing\":false,\"system\":false,\"updated_at\":\"2026-11-27T03:15:09Z\"},{\"available\":true,\"created_at\":\"2023-07-19T12:40:55Z\",\"health\":{\"consecutive_failures\":0,\"state\":\"healthy\"},\"id\":\"c2d8f4a6-1b3e-4c5d-9e7f-8a0b2c4d6e81\",\"name\":\"hetzner-fsn1\",\"organisation_id\":\"0e9a7c31-4d2b-4f6e-8a15-93c2b7d1f048\",\"provider\":\"hetzner\",\"syncing\":false,\"system\":false,\"updated_at\":\"2023-07-19T12:40:55Z\"}]",
+);
+/// The required parameters of the list operation with example
+/// values (name in the spec, value as text).
+pub const LIST_EXAMPLE_PARAMETERS: &[(&str, &str)] = &[];
 /// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
 /// (any request to its route) on `server`.
 #[cfg(feature = "mock")]

@@ -13,39 +13,25 @@
 //! - A token: `<P>_TOKEN`, then `<P>_API_TOKEN`, then `<P>_API_KEY`.
 
 use credential_clients::runtime::{ApiDescription, AuthScheme};
+use heck::{ToKebabCase as _, ToShoutySnakeCase as _, ToSnakeCase as _};
+
+// The case conversions are heck's, the rule progenitor names the generated
+// CLI's arguments by (`sanitize(.., Case::Kebab)`), so that a spec name
+// maps to the argument progenitor made of it.
 
 /// `netapp-astra` -> `NETAPP_ASTRA`; `basePath` -> `BASE_PATH`.
 pub fn upper_snake(name: &str) -> String {
-    kebab(name).replace('-', "_").to_ascii_uppercase()
+    name.to_shouty_snake_case()
 }
 
 /// `basePath` -> `base_path`.
 pub fn snake(name: &str) -> String {
-    kebab(name).replace('-', "_")
+    name.to_snake_case()
 }
 
 /// `aiDataPlatformId` -> `ai-data-platform-id`; `credential_id` -> `credential-id`.
 pub fn kebab(name: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c == '_' || c == '-' || c == ' ' || c == '.' {
-            if !out.ends_with('-') && !out.is_empty() {
-                out.push('-');
-            }
-            previous_lower = false;
-        } else if c.is_ascii_uppercase() {
-            if previous_lower {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-            previous_lower = false;
-        } else {
-            out.push(c);
-            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        }
-    }
-    out
+    name.to_kebab_case()
 }
 
 /// The environment prefixes of a provider: the spec's first, then the stem
@@ -107,6 +93,11 @@ mod tests {
         assert_eq!(upper_snake("netapp-astra"), "NETAPP_ASTRA");
         assert_eq!(upper_snake("basePath"), "BASE_PATH");
         assert_eq!(snake("basePath"), "base_path");
+        assert_eq!(
+            kebab("APIKey"),
+            "api-key",
+            "as progenitor names the argument"
+        );
     }
 
     #[test]

@@ -30,10 +30,9 @@ fn list_example(stem: &str) -> (Value, Value) {
     for item in doc["paths"].as_object().unwrap().values() {
         if item["get"]["operationId"] == "list_credentials" {
             let op = &item["get"];
-            return (
-                op["responses"]["200"]["content"]["application/json"]["example"].clone(),
-                op["x-credential-clients-pagination"].clone(),
-            );
+            let example = xtask::examples::response_example(&doc, op, None)
+                .unwrap_or_else(|| panic!("{stem}: the list operation has no example"));
+            return (example, op["x-credential-clients-pagination"].clone());
         }
     }
     panic!("{stem}: no list operation");

@@ -17,6 +17,16 @@ pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
     ("account_id", "3f1c9a52-7d4e-4b8a-9e21-6c0d5b7a2f14"),
     ("credential_id", "9a41e0d7-2c5b-4f3e-8d16-b7c2a90e4f58"),
 ];
+/// The list operation's success body (one page: the spec's example,
+/// or one made from its schema), if the API has a list operation.
+pub const LIST_EXAMPLE_BODY: Option<&str> = Some(
+    "{\"items\":[{\"id\":\"7d2e9b41-3a6c-4f08-b5d7-e1c4a9f02b36\",\"keyType\":\"s3\",\"metadata\":{\"createdBy\":\"5e8d2b71-0c4f-4a96-b3e8-1f7a6d9c0b23\",\"creationTimestamp\":\"2026-05-14T16:20:31Z\",\"labels\":[{\"name\":\"astra.netapp.io/labels/read-only/credType\",\"value\":\"s3\"}],\"modificationTimestamp\":\"2026-05-14T16:20:31Z\"},\"name\":\"etcd-backup-s3\",\"type\":\"application/astra-credential\",\"valid\":\"true\",\"validFromTimestamp\":\"2026-05-15T00:00:00Z\",\"validUntilTimestamp\":\"2026-11-15T00:00:00Z\",\"version\":\"1.1\"},{\"id\":\"c7e2a4f0-6b19-4d8e-a5c3-2f90d1b8e674\",\"keyType\":\"kubeconfig\",\"metadata\":{\"createdBy\":\"5e8d2b71-0c4f-4a96-b3e8-1f7a6d9c0b23\",\"creationTimestamp\":\"2025-12-21T09:04:55Z\",\"labels\":[{\"name\":\"astra.netapp.io/labels/read-only/credType\",\"value\":\"kubeconfig\"},{\"name\":\"astra.netapp.io/labels/read-only/clusterName\",\"value\":\"ocp-prod-east\"}],\"modificationTimestamp\":\"2026-06-02T11:12:30.418Z\",\"modifiedBy\":\"8c2a7e4d-1b6f-5a93-9e0c-4d7b2f8a1c36\"},\"name\":\"ocp-prod-east\",\"type\":\"application/astra-credential\",\"valid\":\"true\",\"validUntilTimestamp\":\"2026-12-20T23:59:59.5Z\",\"version\":\"1.1\"},{\"id\":\"61f0c3b8-a9d2-4e57-8b14-d3e6f2a0c9b5\",\"keyType\":\"generic\",\"metadata\":{\"createdBy\":\"5e8d2b71-0c4f-4a96-b3e8-1f7a6d9c0b23\",\"creationTimestamp\":\"2024-01-01T00:00:00.125Z\",\"labels\":[],\"modificationTimestamp\":\"2026-09-30T08:15:42.0417Z\",\"modifiedBy\":\"8c2a7e4d-1b6f-5a93-9e0c-4d7b2f8a1c36\"},\"name\":\"ldap-bind-svc\",\"type\":\"application/astra-credential\",\"valid\":\"false\",\"version\":\"1.1\"}],\"metadata\":{\"continue\":\"eyJvZmZzZXQiOjMsInNuYXBzaG90IjoiYzkxZiJ9\",\"createdBy\":\"5e8d2b71-0c4f-4a96-b3e8-1f7a6d9c0b23\",\"creationTimestamp\":\"2026-11-30T10:00:00Z\",\"labels\":[],\"modificationTimestamp\":\"2026-11-30T10:00:00Z\"},\"type\":\"application/astra-credentials\",\"version\":\"1.1\"}",
+);
+/// The required parameters of the list operation with example
+/// values (name in the spec, value as text).
+pub const LIST_EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
+    ("account_id", "3f1c9a52-7d4e-4b8a-9e21-6c0d5b7a2f14"),
+];
 /// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
 /// (any request to its route) on `server`.
 #[cfg(feature = "mock")]

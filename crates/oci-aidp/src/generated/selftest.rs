@@ -20,6 +20,19 @@ pub const EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
     ),
     ("credentialKey", "3d8f6a12-94be-4c07-b5e1-6fa2c90d7b48"),
 ];
+/// The list operation's success body (one page: the spec's example,
+/// or one made from its schema), if the API has a list operation.
+pub const LIST_EXAMPLE_BODY: Option<&str> = Some(
+    "{\"items\":[{\"createdBy\":\"ocid1.user.oc1..aaaaaaaaq5v2exampleuserm7xk4w3nbz6ld8pjt1yrcfh2ase0go\",\"credentialType\":\"SECRET_TOKEN\",\"description\":\"Token used by the nightly ingestion job to read the partner warehouse API\",\"displayName\":\"partner_warehouse_api\",\"key\":\"3d8f6a12-94be-4c07-b5e1-6fa2c90d7b48\",\"lifeCycleState\":\"ACTIVE\",\"timeCreated\":\"2026-05-14T09:21:37.402Z\",\"timeUpdated\":\"2026-06-03T16:05:12.881Z\",\"updatedBy\":\"ocid1.user.oc1..aaaaaaaaq5v2exampleuserm7xk4w3nbz6ld8pjt1yrcfh2ase0go\"},{\"createdBy\":\"ocid1.user.oc1..aaaaaaaaf3r8exampleadminv2nq6xk1tz9mb4dlw7pch5yjs0ue\",\"credentialType\":\"SERVICE_ACCOUNT\",\"displayName\":\"scheduler_run_as\",\"key\":\"6e2b9d40-7a1f-4c35-9b8e-0d4f2a6c8e13\",\"lifeCycleState\":\"UPDATING\",\"timeCreated\":\"2026-04-28T07:45:10.003Z\",\"timeUpdated\":\"2026-11-29T22:10:51.540Z\",\"updatedBy\":\"ocid1.user.oc1..aaaaaaaaf3r8exampleadminv2nq6xk1tz9mb4dlw7pch5yjs0ue\"},{\"createdBy\":\"ocid1.user.oc1..aaaaaaaaq5v2exampleuserm7xk4w3nbz6ld8pjt1yrcfh2ase0go\",\"credentialType\":\"VAULT_REFERENCE\",\"description\":\"Replaced by orders_db_password; scheduled for removal\",\"displayName\":\"legacy_vault_ref\",\"key\":\"9c4a1e07-2b8d-4f53-a6e0-7d3f5b9c1a28\",\"lifeCycleState\":\"DELETING\",\"timeCreated\":\"2025-11-03T10:15:00.000Z\",\"timeUpdated\":\"2026-11-30T08:00:02.117Z\",\"updatedBy\":\"ocid1.user.oc1..aaaaaaaaf3r8exampleadminv2nq6xk1tz9mb4dlw7pch5yjs0ue\"}]}",
+);
+/// The required parameters of the list operation with example
+/// values (name in the spec, value as text).
+pub const LIST_EXAMPLE_PARAMETERS: &[(&str, &str)] = &[
+    (
+        "aiDataPlatformId",
+        "ocid1.datalake.oc1.iad.amaaaaaa7rexamplek4q2lzm5v3ndw6yh1tcpbsx8gf0ju2ioe9",
+    ),
+];
 /// Serve [`EXAMPLE_BODY`] as the answer of the credential operation
 /// (any request to its route) on `server`.
 #[cfg(feature = "mock")]

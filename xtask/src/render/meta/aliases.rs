@@ -7,7 +7,6 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc_attr;
-use crate::normalize;
 use crate::render::bodies::Bodies;
 
 /// `pub type <Op>Error = crate::types::<Schema>;` for every operation whose
@@ -38,8 +37,8 @@ pub fn errors(normalized: &OpenAPI) -> Vec<TokenStream> {
                 }
             });
             if let Some(name) = error_ref {
-                let alias = format_ident!("{}Error", normalize::pascal(id));
-                let target = format_ident!("{}", normalize::pascal(&name));
+                let alias = format_ident!("{}Error", crate::document::pascal(id));
+                let target = format_ident!("{}", crate::document::pascal(&name));
                 let doc = doc_attr(&format!(
                     "The typed error body of `{id}` (`Error<{alias}>` from `send()`)."
                 ));

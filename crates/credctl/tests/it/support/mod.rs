@@ -49,24 +49,8 @@ pub fn credential_schema(doc: &Value) -> Value {
 pub fn example(stem: &str, status: &str) -> Value {
     let doc = spec(stem);
     let op = credential_operation(&doc);
-    let response = xtask::spec::resolve(&doc, &op["responses"][status]).clone();
-    let media = response["content"]
-        .as_object()
-        .unwrap()
-        .values()
-        .next()
-        .unwrap()
-        .clone();
-    match media.get("example") {
-        Some(v) => v.clone(),
-        None => media["examples"]
-            .as_object()
-            .unwrap()
-            .values()
-            .next()
-            .unwrap()["value"]
-            .clone(),
-    }
+    xtask::examples::response_example(&doc, &op, Some(status))
+        .unwrap_or_else(|| panic!("{stem}: the credential operation's {status} has no example"))
 }
 
 /// An OCI config file (profile DEFAULT) with a fresh 2048-bit API key.

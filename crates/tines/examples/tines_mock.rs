@@ -4,7 +4,7 @@
 
 //! Serve the credential example of `specs/tines.yaml` on a local mock and read it
 //! with the typed client over HTTP (`Debug` redacts the secrets):
-//! `cargo run -p tines-client --example mock --features mock`.
+//! `cargo run -p tines-client --example tines_mock --features mock`.
 
 #[cfg(feature = "mock")]
 #[rustfmt::skip]
