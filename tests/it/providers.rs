@@ -263,6 +263,15 @@ pub fn covered(suite: &str, stems: &[&str]) {
     println!("covered {suite}: {}", stems.join(", "));
 }
 
+/// Prints the providers a suite did not run and why (`not applicable
+/// <suite>: conjur (the success body is text)`), when there are any: the
+/// golden vendor-spec test accepts these lines in place of `covered`.
+pub fn not_applicable(suite: &str, reasons: &[String]) {
+    if !reasons.is_empty() {
+        println!("not applicable {suite}: {}", reasons.join(", "));
+    }
+}
+
 /// The stems of all providers.
 pub fn stems() -> Vec<&'static str> {
     ALL.iter().map(|p| p.stem).collect()
@@ -323,6 +332,41 @@ pub enum AuthKind {
     },
     /// An OCI signature with [`OCI_KEY_ID`].
     Oci,
+    /// The spec has no security scheme (Vault's published document): no
+    /// auth header is sent.
+    None,
+}
+
+/// What the credential operation's success body is, read from the spec:
+/// the suites derive what to expect of a body from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SuccessBody {
+    /// A JSON object.
+    Object {
+        /// The schema requires members: another object is refused.
+        requires_members: bool,
+        /// Unknown members are kept (no data lost); see
+        /// [`Provider::keeps_unknown_members`].
+        keeps_unknown: bool,
+    },
+    /// JSON that is not an object (an array, a string).
+    OtherJson,
+    /// Not JSON (`text/plain`, as Conjur's secret): the body is the
+    /// credential, as it came.
+    Text,
+}
+
+/// What an error status of the credential operation gives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ErrorBody {
+    /// Documented, and the operation's errors have a JSON body: a body that
+    /// decodes is `ErrorResponse`, any other `UnexpectedResponse`.
+    Json,
+    /// Documented, and no error of the operation has a JSON body:
+    /// `ErrorResponse` with no body, whatever the server sent.
+    Empty,
+    /// Not documented: `UnexpectedResponse`.
+    Undocumented,
 }
 
 impl Provider {
@@ -372,24 +416,31 @@ impl Provider {
         xtask::examples::success_body(&self.spec(), &op)
     }
 
-    /// The properties of the success body's schema (`allOf` parts merged),
-    /// each schema resolved.
-    pub fn credential_properties(&self) -> Vec<(String, Value)> {
+    /// The success body's schema and its `allOf` parts, each resolved
+    /// (none when the body is not JSON).
+    fn credential_schemas(&self) -> Vec<Value> {
         let doc = self.spec();
         let (op, _) = self.operation();
-        let response = xtask::spec::resolve(&doc, &op["responses"]["200"]);
-        let Some(media) = response["content"]
-            .as_object()
-            .and_then(|c| c.iter().find(|(mt, _)| xtask::spec::is_json_media_type(mt)))
-        else {
+        let Some(schema) = xtask::examples::success_schema(&doc, &op) else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let mut todo = vec![xtask::spec::resolve(&doc, &media.1["schema"]).clone()];
+        let mut todo = vec![xtask::spec::resolve(&doc, &schema).clone()];
         while let Some(schema) = todo.pop() {
             for part in schema["allOf"].as_array().into_iter().flatten() {
                 todo.push(xtask::spec::resolve(&doc, part).clone());
             }
+            out.push(schema);
+        }
+        out
+    }
+
+    /// The properties of the success body's schema (`allOf` parts merged),
+    /// each schema resolved.
+    pub fn credential_properties(&self) -> Vec<(String, Value)> {
+        let doc = self.spec();
+        let mut out = Vec::new();
+        for schema in self.credential_schemas() {
             for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
                 out.push((name.clone(), xtask::spec::resolve(&doc, prop).clone()));
             }
@@ -397,9 +448,51 @@ impl Provider {
         out
     }
 
+    /// The members the success body's schema requires (`allOf` parts
+    /// merged).
+    pub fn required_members(&self) -> Vec<String> {
+        self.credential_schemas()
+            .iter()
+            .flat_map(|s| s["required"].as_array().cloned().unwrap_or_default())
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    }
+
+    /// What the success body is (see [`SuccessBody`]).
+    pub fn success_body(&self) -> SuccessBody {
+        let doc = self.spec();
+        let (op, _) = self.operation();
+        if xtask::examples::success_schema(&doc, &op).is_none() {
+            return SuccessBody::Text;
+        }
+        if !self.example().is_object() {
+            return SuccessBody::OtherJson;
+        }
+        SuccessBody::Object {
+            requires_members: !self.required_members().is_empty(),
+            keeps_unknown: self.keeps_unknown_members(),
+        }
+    }
+
+    /// Whether the typed credential keeps a member its schema does not
+    /// name: the example with one more member decodes and re-serializes
+    /// with it. Every object keeps unknown members, except in a spec with a
+    /// property named `extra` (the name typify gives the map of unknown
+    /// members; `the_provider_table_is_every_spec` checks that rule).
+    pub fn keeps_unknown_members(&self) -> bool {
+        let mut body = self.example();
+        let Some(members) = body.as_object_mut() else {
+            return false;
+        };
+        members.insert("zz_unknown_probe".into(), Value::from(7));
+        let bytes = serde_json::to_vec(&body).unwrap();
+        (self.decode_credential)(&bytes)
+            .is_ok_and(|back| back.get("zz_unknown_probe") == Some(&Value::from(7)))
+    }
+
     /// A member of the example typed as a plain string (no format, no
     /// enum): invalid UTF-8 there cannot be kept.
-    pub fn typed_string_member(&self) -> String {
+    pub fn typed_string_member(&self) -> Option<String> {
         let example = self.example();
         self.credential_properties()
             .into_iter()
@@ -410,7 +503,6 @@ impl Provider {
                     && example.get(name).is_some_and(Value::is_string)
             })
             .map(|(name, _)| name)
-            .unwrap_or_else(|| panic!("{}: the example has no plain string member", self.stem))
     }
 
     /// A member typed as free-form JSON (an object with no properties of
@@ -430,20 +522,29 @@ impl Provider {
             .map(|(name, _)| name)
     }
 
-    /// Whether the spec documents `status` with a JSON body (explicitly,
-    /// by range or as `default`).
-    pub fn documents_json_error(&self, status: u16) -> bool {
+    /// What an error `status` of the credential operation gives (see
+    /// [`ErrorBody`]): documented explicitly, by range or as `default`.
+    pub fn error_body(&self, status: u16) -> ErrorBody {
         let (op, _) = self.operation();
         let doc = self.spec();
+        let responses = op["responses"].as_object().cloned().unwrap_or_default();
         let class = format!("{}XX", status / 100);
-        let key = [status.to_string(), class, "default".into()]
-            .into_iter()
-            .find(|k| op["responses"].get(k).is_some());
-        key.is_some_and(|k| {
-            xtask::spec::resolve(&doc, &op["responses"][&k])["content"]
-                .as_object()
-                .is_some_and(|c| c.keys().any(|mt| xtask::spec::is_json_media_type(mt)))
-        })
+        let documented = [status.to_string(), class, "default".into()]
+            .iter()
+            .any(|k| responses.contains_key(k));
+        // The xtask gives every error response the operation's one error
+        // body type when any of them has a JSON body.
+        let json_errors = responses.iter().any(|(key, response)| {
+            !key.starts_with('2')
+                && xtask::spec::resolve(&doc, response)["content"]
+                    .as_object()
+                    .is_some_and(|c| c.keys().any(|mt| xtask::spec::is_json_media_type(mt)))
+        });
+        match (documented, json_errors) {
+            (false, _) => ErrorBody::Undocumented,
+            (true, true) => ErrorBody::Json,
+            (true, false) => ErrorBody::Empty,
+        }
     }
 
     /// The required parameters with an example value each, by spec name,
@@ -518,7 +619,8 @@ impl Provider {
         }
     }
 
-    /// The auth the suites configure: the first scheme the spec offers.
+    /// The auth the suites configure: the first scheme the spec offers
+    /// ([`AuthKind::None`] when it offers none).
     pub fn auth_kind(&self) -> AuthKind {
         if let Some(scheme) = self.api.auth.first() {
             return match scheme {
@@ -531,28 +633,32 @@ impl Provider {
                 AuthScheme::OciSignature => AuthKind::Oci,
             };
         }
-        panic!("{}: no auth scheme the suites know", self.stem)
+        AuthKind::None
     }
 
     /// The runtime's configuration for a local server at `url`: the auth
     /// of [`Provider::auth_kind`], retries off.
     pub fn config(&self, url: &str) -> ClientConfig {
         let auth = match self.auth_kind() {
-            AuthKind::Bearer => Auth::Bearer(TOKEN.into()),
-            AuthKind::Basic => Auth::Basic {
+            AuthKind::Bearer => Some(Auth::Bearer(TOKEN.into())),
+            AuthKind::Basic => Some(Auth::Basic {
                 username: BASIC_USER.into(),
                 password: TOKEN.into(),
-            },
-            AuthKind::ApiKey { header, .. } => Auth::ApiKeyHeader {
+            }),
+            AuthKind::ApiKey { header, .. } => Some(Auth::ApiKeyHeader {
                 header,
                 value: TOKEN.into(),
-            },
-            AuthKind::Oci => Auth::Oci(Arc::new(oci_signer())),
+            }),
+            AuthKind::Oci => Some(Auth::Oci(Arc::new(oci_signer()))),
+            AuthKind::None => None,
         };
-        ClientConfig::new(self.api)
+        let config = ClientConfig::new(self.api)
             .base_url(format!("{url}{}", self.base_prefix()))
-            .auth(auth)
-            .retry(credential_clients::RetryPolicy::disabled())
+            .retry(credential_clients::RetryPolicy::disabled());
+        match auth {
+            Some(auth) => config.auth(auth),
+            None => config,
+        }
     }
 
     /// A client built from `config`, calling with the example arguments.
@@ -619,6 +725,9 @@ impl Provider {
                     "{self:?}"
                 );
             }
+            AuthKind::None => {
+                assert_eq!(r.headers_named("authorization"), 0, "{self:?}: {r:#?}");
+            }
             AuthKind::Oci => {
                 assert_eq!(r.headers_named("authorization"), 1, "{self:?}");
                 let auth = r.header("authorization").unwrap();
@@ -669,6 +778,20 @@ impl Provider {
     }
 }
 
+/// Whether some schema of `doc` has a property called `name`.
+fn has_property_named(doc: &Value, name: &str) -> bool {
+    match doc {
+        Value::Object(m) => {
+            m.get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| p.contains_key(name))
+                || m.values().any(|v| has_property_named(v, name))
+        }
+        Value::Array(a) => a.iter().any(|v| has_property_named(v, name)),
+        _ => false,
+    }
+}
+
 /// The table is the specs: one provider per file in `specs/`, in sorted
 /// order (a provider missing from `with_providers!` would be missing from
 /// every suite that iterates it).
@@ -689,6 +812,48 @@ fn the_provider_table_is_every_spec() {
         // for each required CLI argument, and a route with an example path.
         assert!(p.argv().len() > 1, "{p:?}");
         assert!(!p.expected_path().contains('{'), "{p:?}");
+        // Unknown members are kept wherever typify can keep them (its map
+        // of unknown members is named `extra`, so a spec with a property of
+        // that name cannot).
+        if let SuccessBody::Object { keeps_unknown, .. } = p.success_body() {
+            assert_eq!(
+                keeps_unknown,
+                !has_property_named(&p.spec(), "extra"),
+                "{p:?}: unknown members kept"
+            );
+        }
     }
     covered("providers::the_provider_table_is_every_spec", &stems());
+}
+
+/// The specs written here have JSON object bodies that require members and
+/// keep unknown ones, a plain string member and an auth scheme, so every
+/// case of every suite runs on them (none is skipped as not applicable).
+#[test]
+fn every_case_applies_to_our_own_specs() {
+    const OURS: [&str; 6] = [
+        "acme-vault",
+        "ankra",
+        "awx",
+        "netapp-astra",
+        "oci-aidp",
+        "tines",
+    ];
+    let mut checked = 0;
+    for p in all().iter().filter(|p| OURS.contains(&p.stem)) {
+        assert_eq!(
+            p.success_body(),
+            SuccessBody::Object {
+                requires_members: true,
+                keeps_unknown: true
+            },
+            "{p:?}"
+        );
+        assert!(p.typed_string_member().is_some(), "{p:?}");
+        assert_ne!(p.auth_kind(), AuthKind::None, "{p:?}");
+        assert_eq!(p.error_body(404), ErrorBody::Json, "{p:?}");
+        checked += 1;
+    }
+    // The workspace itself has the five; a copy may have the sixth too.
+    assert!(checked >= 5, "{checked}");
 }

@@ -173,7 +173,7 @@ pub(super) async fn no_path_parameter_of_any_provider_can_change_the_route() {
         seen.push(p.stem);
     }
     crate::providers::covered(
-        "http_runtime::no_path_parameter_of_any_provider_can_change_the_route",
+        "http_runtime::paths::no_path_parameter_of_any_provider_can_change_the_route",
         &seen,
     );
     // OCI's two text keys (the platform id and the key) took nearly every
