@@ -163,10 +163,15 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
             }
         }
     } else {
-        match xtask::write(root, &outputs) {
-            Ok(written) => {
+        match xtask::write(root, &outputs).and_then(|written| {
+            xtask::remove_stale(root, &outputs).map(|removed| (written, removed))
+        }) {
+            Ok((written, removed)) => {
                 for w in &written {
                     println!("wrote {w}");
+                }
+                for r in &removed {
+                    println!("removed {r} (no spec produces it any more)");
                 }
                 println!(
                     "codegen: {} specs, {} files, {} changed ({} ms)",

@@ -210,16 +210,10 @@ async fn tines_default_server_is_the_tenant() {
         .build()
         .unwrap();
     assert_eq!(client.base_url(), "https://brave-otter-1234.tines.com");
-    // `a:1` passes the host check (`host:port` is a valid host value) and
-    // is refused when the URL it makes, `https://a:1.tines.com`, is parsed.
-    match tines::Client::builder().tenant("a:1").build() {
-        Err(credential_clients::runtime::BuildError::InvalidBaseUrl { reason, .. }) => {
-            assert!(reason.contains("port"), "{reason}")
-        }
-        Err(other) => panic!("a:1: {other}"),
-        Ok(c) => panic!("a:1 accepted: {}", c.base_url()),
-    }
-    for bad in ["evil.com/x", "a@b", "", "x y"] {
+    // `{tenant}` is a label of the host (`.tines.com` follows), so a
+    // `:port` or an IPv6 literal in it is the variable's error, not a URL
+    // that fails to parse later.
+    for bad in ["evil.com/x", "a@b", "", "x y", "a:1", "[::1]"] {
         match tines::Client::builder().tenant(bad).build() {
             Err(credential_clients::runtime::BuildError::InvalidServerVariable {
                 name,

@@ -88,13 +88,18 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
             // generators' memory never peaks at once.
             let _ = ready_rx.recv();
             let mock = render_mock(spec, normalized, source);
-            // Closed when the client failed: its error is reported. (The
-            // CLI's tokens are made only now, so that they are never in
-            // memory beside the client's.)
+            // The CLI's tokens are made while the client is still being
+            // rendered (only its rendering needs the client's list
+            // streams), so that progenitor's CLI run is off the critical
+            // path. By now the client has freed most of its tokens: the
+            // peak is still the client's tokens, before the mocks start.
+            let cli_tokens = progenitor::run(spec, normalized, Target::Cli);
+            // Closed when the client failed: its error is reported.
             let streams = streams_rx.recv().ok();
             let cli = match streams {
-                Some(streams) => progenitor::run(spec, normalized, Target::Cli)
-                    .and_then(|tokens| render_cli(spec, tokens, &streams, source)),
+                Some(streams) => {
+                    cli_tokens.and_then(|tokens| render_cli(spec, tokens, &streams, source))
+                }
                 None => Err(SpecError::new(
                     file,
                     "",

@@ -109,6 +109,62 @@ fn check_notices_a_deleted_generated_file() {
     assert!(text(&out.stderr).contains("crates/tines/src/generated/mock.rs is missing"));
 }
 
+/// A generated file that no spec produces any more (one a generator
+/// stopped writing, or the crate of a removed spec) fails `--check`, and
+/// `codegen` deletes it; a hand-written file beside it is left alone.
+#[test]
+fn check_notices_generated_files_no_spec_produces_and_codegen_deletes_them() {
+    let root = checkout("cli-stale");
+    let renamed = root.join("crates/awx/examples/old_name.rs");
+    std::fs::copy(root.join("crates/awx/examples/awx_mock.rs"), &renamed).unwrap();
+    let gone = root.join("crates/retired");
+    std::fs::create_dir_all(gone.join("src/generated")).unwrap();
+    std::fs::copy(
+        root.join("crates/tines/src/generated/meta.rs"),
+        gone.join("src/generated/meta.rs"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join("crates/tines/Cargo.toml"),
+        gone.join("Cargo.toml"),
+    )
+    .unwrap();
+    let mine = root.join("crates/awx/examples/hand_written.rs");
+    std::fs::write(&mine, "// mine\nfn main() {}\n").unwrap();
+
+    let out = xtask(&root, &["codegen", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    for stale in [
+        "crates/awx/examples/old_name.rs",
+        "crates/retired/src/generated/meta.rs",
+        "crates/retired/Cargo.toml",
+    ] {
+        assert!(
+            err.contains(&format!("{stale} is generated but no spec produces it")),
+            "{stale}: {err}"
+        );
+    }
+    assert!(!err.contains("hand_written.rs"), "{err}");
+    assert!(renamed.exists(), "`--check` deletes nothing");
+
+    let out = xtask(&root, &["codegen"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("removed crates/awx/examples/old_name.rs"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        !renamed.exists() && !gone.exists(),
+        "stale files and their empty crate stay"
+    );
+    assert!(mine.exists(), "a hand-written file was deleted");
+    std::fs::remove_file(&mine).unwrap();
+    let out = xtask(&root, &["codegen", "--check"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
 #[test]
 fn a_bad_spec_is_reported_without_a_panic_and_nothing_is_written() {
     let root = checkout("cli-bad-spec");

@@ -76,7 +76,8 @@ impl ClientConfig {
                     reason: format!("allowed values are {}", var.allowed.join(", ")),
                 });
             }
-            if let Err(reason) = check_variable(var.kind, &value, var.default) {
+            let place = HostPlace::of(server.url, var.name);
+            if let Err(reason) = check_variable(var.kind, &value, var.default, place) {
                 return Err(BuildError::InvalidServerVariable {
                     name: var.name.to_string(),
                     value,
@@ -103,9 +104,56 @@ impl ClientConfig {
     }
 }
 
+/// Where a host variable sits in its URL template: a `:port` fits only
+/// where the host ends (`{host}/api`, not `{tenant}.example.com` or
+/// `{host}:{port}`), a bracketed IPv6 literal only where the variable is
+/// the whole host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct HostPlace {
+    /// The variable starts the host (`//{host}`).
+    starts: bool,
+    /// The host ends after the variable (`/`, or the end of the URL).
+    ends: bool,
+    /// A `:` follows the variable (`{host}:{port}`).
+    port_follows: bool,
+}
+
+impl HostPlace {
+    /// The variable is the whole host part, as in `https://{host}/api`.
+    #[cfg(test)]
+    const WHOLE: HostPlace = HostPlace {
+        starts: true,
+        ends: true,
+        port_follows: false,
+    };
+
+    /// The place of `{name}` in `template` (its first occurrence).
+    fn of(template: &str, name: &str) -> HostPlace {
+        let marker = format!("{{{name}}}");
+        let Some(at) = template.find(&marker) else {
+            return HostPlace {
+                starts: false,
+                ends: false,
+                port_follows: false,
+            };
+        };
+        let after = template[at + marker.len()..].chars().next();
+        HostPlace {
+            starts: template[..at].ends_with("//"),
+            ends: matches!(after, None | Some('/')),
+            port_follows: after == Some(':'),
+        }
+    }
+}
+
 /// Whether `value` fits a server variable of this kind without changing
 /// the URL's structure.
-fn check_variable(kind: VariableKind, value: &str, default: &str) -> Result<(), &'static str> {
+fn check_variable(
+    kind: VariableKind,
+    value: &str,
+    default: &str,
+    place: HostPlace,
+) -> Result<(), &'static str> {
     let structural =
         |c: char| matches!(c, '/' | '@' | '?' | '#' | '\\') || c.is_whitespace() || c.is_control();
     match kind {
@@ -155,17 +203,21 @@ fn check_variable(kind: VariableKind, value: &str, default: &str) -> Result<(), 
                 Ok(())
             }
         }
-        _ => check_host(value),
+        _ => check_host(value, place),
     }
 }
 
 /// A host part: letters, digits, `-`, `.`, `_`, optionally `:port`, or a
-/// bracketed IPv6 literal with an optional port.
-fn check_host(value: &str) -> Result<(), &'static str> {
+/// bracketed IPv6 literal with an optional port (each only where `place`
+/// allows it).
+fn check_host(value: &str, place: HostPlace) -> Result<(), &'static str> {
     const BAD: &str = "a host may hold letters, digits, `-`, `.`, `_`, an optional `:port`, or a \
                        bracketed IPv6 literal; not `/`, `@`, `?`, `#` or whitespace";
     if value.is_empty() {
         return Err("a host part cannot be empty");
+    }
+    if value.starts_with('[') && !(place.starts && (place.ends || place.port_follows)) {
+        return Err("an IPv6 literal fits only a variable that is the whole host");
     }
     let (host, port) = if let Some(rest) = value.strip_prefix('[') {
         let Some((inside, after)) = rest.split_once(']') else {
@@ -195,6 +247,11 @@ fn check_host(value: &str) -> Result<(), &'static str> {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
     {
         return Err(BAD);
+    }
+    if port.is_some() && !place.ends {
+        return Err(
+            "a `:port` fits only where the host ends; this variable is followed by more of the host or a port",
+        );
     }
     if let Some(p) = port
         && !(p.parse::<u16>().is_ok_and(|p| p > 0) && p.bytes().all(|b| b.is_ascii_digit()))
@@ -251,7 +308,11 @@ mod tests {
             "[fd00::1]:8080",
             "a_b.example",
         ] {
-            assert_eq!(check_variable(VariableKind::Host, ok, "x"), Ok(()), "{ok}");
+            assert_eq!(
+                check_variable(VariableKind::Host, ok, "x", HostPlace::WHOLE),
+                Ok(()),
+                "{ok}"
+            );
         }
         for bad in [
             "",
@@ -268,7 +329,7 @@ mod tests {
             "h\n",
         ] {
             assert!(
-                check_variable(VariableKind::Host, bad, "x").is_err(),
+                check_variable(VariableKind::Host, bad, "x", HostPlace::WHOLE).is_err(),
                 "{bad:?}"
             );
         }
@@ -276,27 +337,51 @@ mod tests {
 
     #[test]
     fn every_other_kind_is_checked_for_its_place() {
-        assert!(check_variable(VariableKind::Scheme, "https", "http").is_ok());
-        assert!(check_variable(VariableKind::Scheme, "ftp", "http").is_err());
-        assert!(check_variable(VariableKind::Port, "8080", "80").is_ok());
-        assert!(check_variable(VariableKind::Port, "80a", "80").is_err());
-        assert!(check_variable(VariableKind::Path, "v2", "v1").is_ok());
+        assert!(check_variable(VariableKind::Scheme, "https", "http", HostPlace::WHOLE).is_ok());
+        assert!(check_variable(VariableKind::Scheme, "ftp", "http", HostPlace::WHOLE).is_err());
+        assert!(check_variable(VariableKind::Port, "8080", "80", HostPlace::WHOLE).is_ok());
+        assert!(check_variable(VariableKind::Port, "80a", "80", HostPlace::WHOLE).is_err());
+        assert!(check_variable(VariableKind::Path, "v2", "v1", HostPlace::WHOLE).is_ok());
         for bad in ["a/b", "..", ".", "a?b", "a%2f"] {
             assert!(
-                check_variable(VariableKind::Path, bad, "v1").is_err(),
+                check_variable(VariableKind::Path, bad, "v1", HostPlace::WHOLE).is_err(),
                 "{bad}"
             );
         }
         // A path-prefix variable (its default starts with `/`) may hold `/`.
-        assert!(check_variable(VariableKind::Path, "/api/controller/v2", "/api/v2").is_ok());
+        assert!(
+            check_variable(
+                VariableKind::Path,
+                "/api/controller/v2",
+                "/api/v2",
+                HostPlace::WHOLE
+            )
+            .is_ok()
+        );
         for bad in ["/api/../admin", "api/v2", "/a?b", "/a b"] {
             assert!(
-                check_variable(VariableKind::Path, bad, "/api/v2").is_err(),
+                check_variable(VariableKind::Path, bad, "/api/v2", HostPlace::WHOLE).is_err(),
                 "{bad}"
             );
         }
-        assert!(check_variable(VariableKind::Url, "https://kv.vault.azure.net", "").is_ok());
-        assert!(check_variable(VariableKind::Url, "kv.vault.azure.net", "").is_err());
+        assert!(
+            check_variable(
+                VariableKind::Url,
+                "https://kv.vault.azure.net",
+                "",
+                HostPlace::WHOLE
+            )
+            .is_ok()
+        );
+        assert!(
+            check_variable(
+                VariableKind::Url,
+                "kv.vault.azure.net",
+                "",
+                HostPlace::WHOLE
+            )
+            .is_err()
+        );
     }
 
     static NO_SERVER: ApiDescription = ApiDescription {
@@ -394,5 +479,74 @@ mod tests {
             matches!(err, BuildError::InvalidServerVariable { .. }),
             "{err:?}"
         );
+    }
+
+    static TENANT: ApiDescription = ApiDescription {
+        provider: "tenanted",
+        title: "t",
+        version: "1",
+        server: ServerTemplate {
+            url: "https://{tenant}.example.com/api",
+            variables: &[ServerVariable {
+                name: "tenant",
+                default: "acme",
+                allowed: &[],
+                kind: VariableKind::Host,
+            }],
+        },
+        auth: &[],
+        operations: &[],
+        credential_operation: "read",
+        list_operation: None,
+        request_id: None,
+        retry: RetryProfile::STANDARD,
+        region_variable: None,
+        realm_variable: None,
+        env_prefix: "TENANTED",
+    };
+
+    #[test]
+    fn where_a_host_variable_sits_decides_whether_it_takes_a_port_or_ipv6() {
+        let place = |t: &str| HostPlace::of(t, "h");
+        assert_eq!(place("https://{h}"), HostPlace::WHOLE);
+        assert_eq!(place("https://{h}/api"), HostPlace::WHOLE);
+        let label = place("https://{h}.example.com");
+        assert!(label.starts && !label.ends && !label.port_follows);
+        let before_port = place("{scheme}://{h}:{port}/v1");
+        assert!(before_port.starts && !before_port.ends && before_port.port_follows);
+        let inner = place("https://api.{h}/v1");
+        assert!(!inner.starts && inner.ends);
+
+        let check = |v: &str, p: HostPlace| check_variable(VariableKind::Host, v, "x", p);
+        assert!(check("acme-eu", label).is_ok());
+        for bad in ["a:1", "acme:443", "[::1]", "[::1]:8080"] {
+            assert!(check(bad, label).is_err(), "{bad} in a label");
+        }
+        assert!(check("[fd00::1]", before_port).is_ok());
+        assert!(check("h:1", before_port).is_err());
+        assert!(check("[fd00::1]:80", before_port).is_err());
+        assert!(check("eu.example:8443", inner).is_ok());
+        assert!(check("[::1]", inner).is_err());
+    }
+
+    #[test]
+    fn a_tenant_that_would_move_the_port_is_refused_before_any_url_is_made() {
+        assert_eq!(
+            ClientConfig::new(&TENANT)
+                .server_variable("tenant", "acme-eu")
+                .resolved_base_url()
+                .unwrap(),
+            "https://acme-eu.example.com/api"
+        );
+        for bad in ["a:1", "evil.test:443", "[::1]"] {
+            let err = ClientConfig::new(&TENANT)
+                .server_variable("tenant", bad)
+                .resolved_base_url()
+                .unwrap_err();
+            assert!(
+                matches!(&err, BuildError::InvalidServerVariable { name, .. } if name == "tenant"),
+                "{bad}: {err:?}"
+            );
+        }
     }
 }
