@@ -15,6 +15,9 @@ use crate::exit::{ErrorContext, Failure, classify};
 use crate::provider::Provider;
 use credential_clients::redact::redact;
 
+mod generic;
+pub use generic::generic_summary;
+
 mod list;
 
 /// Output format.
@@ -157,56 +160,6 @@ pub fn emit(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// A summary for a provider whose credential has no `From` conversion in
-/// `credential_clients::summary` yet (a brand-new spec): the common field
-/// names, and the secret paths the schema walk found.
-pub fn generic_summary(stem: &str, raw: &Value, secret_paths: &[String]) -> CredentialSummary {
-    let text = |keys: &[&str]| {
-        keys.iter().find_map(|k| match raw.get(*k) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        })
-    };
-    CredentialSummary {
-        provider: stem.to_string(),
-        id: text(&["id", "key", "uuid", "name"]).unwrap_or_default(),
-        name: text(&["name", "displayName", "display_name", "title", "key"]).unwrap_or_default(),
-        kind: text(&[
-            "kind",
-            "type",
-            "keyType",
-            "mode",
-            "provider",
-            "credential_type",
-        ]),
-        created: text(&["created_at", "created", "createdAt", "timeCreated"]),
-        updated: text(&["updated_at", "modified", "updatedAt", "timeUpdated"]),
-        expires: text(&[
-            "expires_at",
-            "expiresAt",
-            "validUntilTimestamp",
-            "valid_until",
-            "timeExpires",
-        ]),
-        valid: match raw.get("valid").or_else(|| raw.get("available")) {
-            Some(Value::Bool(b)) => Some(*b),
-            Some(Value::String(s)) if s == "true" || s == "false" => Some(s == "true"),
-            _ => None,
-        },
-        state: text(&["lifecycleState", "lifeCycleState", "state", "status"]),
-        owner: text(&[
-            "owner",
-            "createdBy",
-            "created_by",
-            "organization",
-            "team_id",
-        ]),
-        secret_fields: secret_paths.to_vec(),
-        has_secret_material: !secret_paths.is_empty(),
-    }
-}
-
 /// The normalized view as JSON (the summary type has no `Serialize`: the
 /// facade does not depend on serde).
 pub fn summary_json(s: &CredentialSummary) -> Value {
@@ -346,17 +299,5 @@ mod tests {
         );
         assert!(lines[2].contains("multi line"), "{table}");
         assert!(lines[2].ends_with("a, b"), "{table}");
-    }
-
-    #[test]
-    fn generic_summary_uses_common_names() {
-        let raw = json!({"key": "k1", "displayName": "d", "type": "NEW", "timeCreated": "t"});
-        let s = generic_summary("new", &raw, &["secret".into()]);
-        assert_eq!(
-            (s.id.as_str(), s.name.as_str(), s.kind.as_deref()),
-            ("k1", "d", Some("NEW"))
-        );
-        assert!(s.has_secret_material);
-        assert_eq!(summary_json(&s)["created"], "t");
     }
 }

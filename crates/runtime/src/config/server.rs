@@ -4,7 +4,7 @@
 //! change the host's structure and no credential sits in the URL.
 
 use super::{BuildError, ClientConfig};
-use crate::api::VariableKind;
+use crate::api::{ServerVariable, VariableKind};
 
 impl ClientConfig {
     /// The base URL the client will use.
@@ -76,7 +76,7 @@ impl ClientConfig {
                     reason: format!("allowed values are {}", var.allowed.join(", ")),
                 });
             }
-            let place = HostPlace::of(server.url, var.name);
+            let place = HostPlace::of(server.url, var.name, server.variables);
             if let Err(reason) = check_variable(var.kind, &value, var.default, place) {
                 return Err(BuildError::InvalidServerVariable {
                     name: var.name.to_string(),
@@ -127,8 +127,10 @@ impl HostPlace {
         port_follows: false,
     };
 
-    /// The place of `{name}` in `template` (its first occurrence).
-    fn of(template: &str, name: &str) -> HostPlace {
+    /// The place of `{name}` in `template` (its first occurrence). A
+    /// variable right after it ends the host when it is a path
+    /// (`{host}{basePath}`).
+    fn of(template: &str, name: &str, variables: &[ServerVariable]) -> HostPlace {
         let marker = format!("{{{name}}}");
         let Some(at) = template.find(&marker) else {
             return HostPlace {
@@ -137,11 +139,22 @@ impl HostPlace {
                 port_follows: false,
             };
         };
-        let after = template[at + marker.len()..].chars().next();
+        let rest = &template[at + marker.len()..];
+        let next_kind = rest
+            .strip_prefix('{')
+            .and_then(|r| r.split_once('}'))
+            .and_then(|(next, _)| variables.iter().find(|v| v.name == next))
+            .map(|v| v.kind);
+        let (ends, port_follows) = match (rest.chars().next(), next_kind) {
+            (None | Some('/'), _) => (true, false),
+            (Some(':'), _) => (false, true),
+            (Some('{'), Some(VariableKind::Path)) => (true, false),
+            _ => (false, false),
+        };
         HostPlace {
             starts: template[..at].ends_with("//"),
-            ends: matches!(after, None | Some('/')),
-            port_follows: after == Some(':'),
+            ends,
+            port_follows,
         }
     }
 }
@@ -296,7 +309,7 @@ fn validate_base_url(url: &str) -> Result<String, BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::{ApiDescription, RetryProfile, ServerTemplate, ServerVariable};
+    use crate::api::{ApiDescription, RetryProfile, ServerTemplate};
 
     #[test]
     fn host_variables_take_ports_and_ipv6_but_nothing_that_changes_the_url() {
@@ -481,6 +494,14 @@ mod tests {
         );
     }
 
+    /// `{host}{basePath}`, as AWX's spec has it.
+    static PATH_AFTER_HOST: &[ServerVariable] = &[ServerVariable {
+        name: "basePath",
+        default: "/api/v2",
+        allowed: &[],
+        kind: VariableKind::Path,
+    }];
+
     static TENANT: ApiDescription = ApiDescription {
         provider: "tenanted",
         title: "t",
@@ -507,13 +528,16 @@ mod tests {
 
     #[test]
     fn where_a_host_variable_sits_decides_whether_it_takes_a_port_or_ipv6() {
-        let place = |t: &str| HostPlace::of(t, "h");
+        let place = |t: &str| HostPlace::of(t, "h", PATH_AFTER_HOST);
         assert_eq!(place("https://{h}"), HostPlace::WHOLE);
         assert_eq!(place("https://{h}/api"), HostPlace::WHOLE);
         let label = place("https://{h}.example.com");
         assert!(label.starts && !label.ends && !label.port_follows);
         let before_port = place("{scheme}://{h}:{port}/v1");
         assert!(before_port.starts && !before_port.ends && before_port.port_follows);
+        assert_eq!(place("https://{h}{basePath}"), HostPlace::WHOLE);
+        let unknown_next = place("https://{h}{other}");
+        assert!(!unknown_next.ends && !unknown_next.port_follows);
         let inner = place("https://api.{h}/v1");
         assert!(!inner.starts && inner.ends);
 
