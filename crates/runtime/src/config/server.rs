@@ -397,56 +397,51 @@ mod tests {
         );
     }
 
-    static NO_SERVER: ApiDescription = ApiDescription {
-        provider: "vault",
-        title: "t",
-        version: "1",
-        server: ServerTemplate {
-            url: "",
-            variables: &[],
-        },
-        auth: &[],
-        operations: &[],
-        credential_operation: "read",
-        list_operation: None,
-        request_id: None,
-        retry: RetryProfile::STANDARD,
-        region_variable: None,
-        realm_variable: None,
-        env_prefix: "VAULT",
-    };
+    /// A description with only what the server checks read.
+    const fn described(
+        provider: &'static str,
+        url: &'static str,
+        variables: &'static [ServerVariable],
+        env_prefix: &'static str,
+    ) -> ApiDescription {
+        ApiDescription {
+            provider,
+            title: "t",
+            version: "1",
+            server: ServerTemplate { url, variables },
+            auth: &[],
+            operations: &[],
+            credential_operation: "read",
+            list_operation: None,
+            request_id: None,
+            retry: RetryProfile::STANDARD,
+            region_variable: None,
+            realm_variable: None,
+            env_prefix,
+        }
+    }
 
-    static SELF_HOSTED: ApiDescription = ApiDescription {
-        provider: "semaphore",
-        title: "t",
-        version: "1",
-        server: ServerTemplate {
-            url: "{scheme}://{host}",
-            variables: &[
-                ServerVariable {
-                    name: "scheme",
-                    default: "http",
-                    allowed: &["http", "https"],
-                    kind: VariableKind::Scheme,
-                },
-                ServerVariable {
-                    name: "host",
-                    default: "localhost:3000",
-                    allowed: &[],
-                    kind: VariableKind::Host,
-                },
-            ],
-        },
-        auth: &[],
-        operations: &[],
-        credential_operation: "read",
-        list_operation: None,
-        request_id: None,
-        retry: RetryProfile::STANDARD,
-        region_variable: None,
-        realm_variable: None,
-        env_prefix: "SEMAPHORE",
-    };
+    static NO_SERVER: ApiDescription = described("vault", "", &[], "VAULT");
+
+    static SELF_HOSTED: ApiDescription = described(
+        "semaphore",
+        "{scheme}://{host}",
+        &[
+            ServerVariable {
+                name: "scheme",
+                default: "http",
+                allowed: &["http", "https"],
+                kind: VariableKind::Scheme,
+            },
+            ServerVariable {
+                name: "host",
+                default: "localhost:3000",
+                allowed: &[],
+                kind: VariableKind::Host,
+            },
+        ],
+        "SEMAPHORE",
+    );
 
     #[test]
     fn a_spec_without_a_server_needs_a_base_url_and_says_how() {
@@ -502,29 +497,17 @@ mod tests {
         kind: VariableKind::Path,
     }];
 
-    static TENANT: ApiDescription = ApiDescription {
-        provider: "tenanted",
-        title: "t",
-        version: "1",
-        server: ServerTemplate {
-            url: "https://{tenant}.example.com/api",
-            variables: &[ServerVariable {
-                name: "tenant",
-                default: "acme",
-                allowed: &[],
-                kind: VariableKind::Host,
-            }],
-        },
-        auth: &[],
-        operations: &[],
-        credential_operation: "read",
-        list_operation: None,
-        request_id: None,
-        retry: RetryProfile::STANDARD,
-        region_variable: None,
-        realm_variable: None,
-        env_prefix: "TENANTED",
-    };
+    static TENANT: ApiDescription = described(
+        "tenanted",
+        "https://{tenant}.example.com/api",
+        &[ServerVariable {
+            name: "tenant",
+            default: "acme",
+            allowed: &[],
+            kind: VariableKind::Host,
+        }],
+        "TENANTED",
+    );
 
     #[test]
     fn where_a_host_variable_sits_decides_whether_it_takes_a_port_or_ipv6() {
