@@ -36,15 +36,124 @@ pub fn render(
     out: &mut String,
     rewrite: &mut Rewrite<'_>,
 ) -> Result<(), String> {
+    render_offloading(tokens, out, rewrite, &mut NoOffload)
+}
+
+/// Items handed to another thread to be printed there (proc-macro2's
+/// tokens are not `Send`: an item goes as its tokens' text, which
+/// [`print_text`] parses, rewrites and prints). The other thread's texts
+/// are put back in order with [`Holes::fill`].
+pub trait Offload {
+    /// Whether the item `tokens` (not parsed yet) in module `path` goes to
+    /// the other thread.
+    fn wants(&mut self, path: &ModPath, tokens: &[TokenTree]) -> bool;
+    /// Hand over the item's text; its printed text belongs at byte `at`
+    /// of the output. An error stops the rendering.
+    fn send(&mut self, path: &ModPath, text: String, at: usize) -> Result<(), String>;
+}
+
+struct NoOffload;
+
+impl Offload for NoOffload {
+    fn wants(&mut self, _: &ModPath, _: &[TokenTree]) -> bool {
+        false
+    }
+    fn send(&mut self, _: &ModPath, _: String, _: usize) -> Result<(), String> {
+        Err("no thread to hand items to".into())
+    }
+}
+
+/// [`render`], with the items that `offload` wants printed by another
+/// thread: `out` then lacks their text, which belongs at the offsets that
+/// `offload` was given.
+pub fn render_offloading(
+    tokens: TokenStream,
+    out: &mut String,
+    rewrite: &mut Rewrite<'_>,
+    offload: &mut dyn Offload,
+) -> Result<(), String> {
     let mut path = Vec::new();
-    render_items(tokens, &mut path, out, rewrite)
+    let mut sink = Sink {
+        out,
+        rewrite,
+        offload,
+    };
+    render_items(tokens, &mut path, &mut sink)
+}
+
+/// Where the items go: printed into `out` here, or handed over.
+struct Sink<'s, 'r> {
+    out: &'s mut String,
+    rewrite: &'s mut Rewrite<'r>,
+    offload: &'s mut dyn Offload,
+}
+
+/// The printed text of an item handed over by [`Offload::send`]: parsed
+/// from `text`, rewritten and printed as deep as `path` says.
+pub fn print_text(path: &ModPath, text: &str, rewrite: &mut Rewrite<'_>) -> Result<String, String> {
+    let mut item: syn::Item =
+        syn::parse_str(text).map_err(|e| format!("{}: {e}", describe(path)))?;
+    rewrite(path, &mut item)?;
+    Ok(print_at_depth(item, path.len()))
+}
+
+/// Offsets in a text where other texts go, in order.
+#[derive(Debug, Default)]
+pub struct Holes(Vec<usize>);
+
+impl Holes {
+    /// Note that the next text goes at byte `at` (not before the last one).
+    pub fn push(&mut self, at: usize) {
+        debug_assert!(self.0.last().is_none_or(|&last| last <= at));
+        self.0.push(at);
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `text` with `fills` (one per hole, in order) put in.
+    pub fn fill(&self, text: &str, fills: &[String]) -> Result<String, String> {
+        if fills.len() != self.0.len() {
+            return Err(format!(
+                "{} items were handed over, {} came back",
+                self.0.len(),
+                fills.len()
+            ));
+        }
+        let mut out =
+            String::with_capacity(text.len() + fills.iter().map(String::len).sum::<usize>());
+        let mut from = 0;
+        for (&at, fill) in self.0.iter().zip(fills) {
+            out.push_str(&text[from..at]);
+            out.push_str(fill);
+            from = at;
+        }
+        out.push_str(&text[from..]);
+        Ok(out)
+    }
+}
+
+/// Whether the item can be handed over as text: its tokens print as text
+/// that parses back to the same tokens, which an invisible group (`Delimiter::None`,
+/// from an interpolated expression) would not.
+pub fn text_round_trips(tokens: &[TokenTree]) -> bool {
+    tokens.iter().all(|t| match t {
+        TokenTree::Group(g) => {
+            g.delimiter() != Delimiter::None && {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                text_round_trips(&inner)
+            }
+        }
+        _ => true,
+    })
 }
 
 fn render_items(
     tokens: TokenStream,
     path: &mut Vec<String>,
-    out: &mut String,
-    rewrite: &mut Rewrite<'_>,
+    sink: &mut Sink<'_, '_>,
 ) -> Result<(), String> {
     let mut trees = tokens.into_iter().peekable();
     // Inner attributes of the file or module: `# ! [..]`.
@@ -59,7 +168,7 @@ fn render_items(
         let at = text
             .find(&format!("struct {PLACEHOLDER};"))
             .ok_or("inner attributes: placeholder not printed")?;
-        out.push_str(&text[..at]);
+        sink.out.push_str(&text[..at]);
     }
     let mut chunk: Vec<TokenTree> = Vec::new();
     // The first parse error of the current chunk, and how many ends were
@@ -87,11 +196,35 @@ fn render_items(
                 // `mod name {}`: an ordinary item.
                 let item: syn::Item =
                     syn::parse2(quote!(#head {})).map_err(|e| format!("module `{name}`: {e}"))?;
-                print_item(item, path, out, rewrite)?;
+                print_item(item, path, sink)?;
                 continue;
             }
-            render_module(head, stream, name, path, out, rewrite)?;
+            render_module(head, stream, name, path, sink)?;
             continue;
+        }
+        if failed.is_none() && is_whole(&chunk) {
+            // Nearly always the whole item: parsed (or handed over)
+            // without copying its trees (a stream's clone is shared).
+            let trees = std::mem::take(&mut chunk);
+            if sink.offload.wants(path, &trees) && text_round_trips(&trees) {
+                let text = trees.into_iter().collect::<TokenStream>().to_string();
+                sink.offload.send(path, text, sink.out.len())?;
+                continue;
+            }
+            let tokens: TokenStream = trees.into_iter().collect();
+            match syn::parse2::<syn::Item>(tokens.clone()) {
+                Ok(item) => {
+                    print_item(item, path, sink)?;
+                    continue;
+                }
+                // It goes on after all (`impl X<{ N }> for Y { .. }`):
+                // the next end is tried as below.
+                Err(e) => {
+                    chunk = tokens.into_iter().collect();
+                    failed = Some((e, 1));
+                    continue;
+                }
+            }
         }
         // The trees so far are one item unless it goes on (`const X: T =
         // T { .. };`, `use a::{b, c};`): then parsing fails for want of
@@ -101,7 +234,7 @@ fn render_items(
             Ok(item) => {
                 chunk.clear();
                 failed = None;
-                print_item(item, path, out, rewrite)?;
+                print_item(item, path, sink)?;
             }
             Err(e) => {
                 let (first, tries) = failed.get_or_insert((e, 0));
@@ -119,7 +252,7 @@ fn render_items(
             let tokens: TokenStream = chunk.into_iter().collect();
             let item =
                 syn::parse2::<syn::Item>(tokens).map_err(|e| format!("{}: {e}", describe(path)))?;
-            print_item(item, path, out, rewrite)
+            print_item(item, path, sink)
         }
     }
 }
@@ -127,6 +260,69 @@ fn render_items(
 /// How many `;` or `{ .. }` ends one item may run past before its first
 /// parse error is reported.
 const MAX_TRIES: usize = 8;
+
+/// Whether the trees, which end with `;` or `{ .. }`, are a whole item
+/// that nothing can follow: after attributes and visibility, a `struct`,
+/// `enum`, `union`, `trait`, `impl` or `fn` (possibly `unsafe`, `async` or
+/// `extern "C"`) ending with its braces, or a `struct` ending with `;`.
+/// Anything else (`const X: T = T { .. };`, `use a::{b, c};`, a macro
+/// call) may go on past its first end.
+fn is_whole(chunk: &[TokenTree]) -> bool {
+    let ends_with_braces = matches!(
+        chunk.last(),
+        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace
+    );
+    match item_keyword(chunk).as_deref() {
+        Some("struct") => true,
+        Some("enum" | "union" | "trait" | "impl" | "fn") => ends_with_braces,
+        _ => false,
+    }
+}
+
+/// The keyword that says what an item is (`struct`, `impl`, `fn`, `use`,
+/// `const`, ..), after its attributes, visibility and `unsafe`, `async`
+/// or `extern "C"`; `None` when the trees do not start like an item.
+pub fn item_keyword(chunk: &[TokenTree]) -> Option<String> {
+    let mut trees = chunk.iter().peekable();
+    // Attributes: `#` and a bracket group.
+    while let Some(TokenTree::Punct(p)) = trees.peek() {
+        if p.as_char() != '#' {
+            return None;
+        }
+        trees.next();
+        match trees.next() {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {}
+            _ => return None,
+        }
+    }
+    // Visibility: `pub`, `pub(crate)`, `pub(in path)`.
+    if let Some(TokenTree::Ident(i)) = trees.peek()
+        && i == "pub"
+    {
+        trees.next();
+        if let Some(TokenTree::Group(g)) = trees.peek()
+            && g.delimiter() == Delimiter::Parenthesis
+        {
+            trees.next();
+        }
+    }
+    loop {
+        let Some(TokenTree::Ident(kw)) = trees.next() else {
+            return None;
+        };
+        let kw = kw.to_string();
+        match kw.as_str() {
+            "unsafe" | "async" => {}
+            // `extern "C" fn`; `extern crate x;` is a `crate` item.
+            "extern" => {
+                if let Some(TokenTree::Literal(_)) = trees.peek() {
+                    trees.next();
+                }
+            }
+            _ => return Some(kw),
+        }
+    }
+}
 
 fn describe(path: &[String]) -> String {
     if path.is_empty() {
@@ -177,8 +373,7 @@ fn render_module(
     body: TokenStream,
     name: String,
     path: &mut Vec<String>,
-    out: &mut String,
-    rewrite: &mut Rewrite<'_>,
+    sink: &mut Sink<'_, '_>,
 ) -> Result<(), String> {
     let mut trees = body.into_iter().peekable();
     let inner = take_inner_attrs(&mut trees);
@@ -190,22 +385,18 @@ fn render_module(
     let at = text
         .find(&line)
         .ok_or_else(|| format!("module `{name}`: placeholder not printed"))?;
-    out.push_str(&text[..at]);
+    sink.out.push_str(&text[..at]);
     path.push(name);
     let rest: TokenStream = trees.collect();
-    let result = render_items(rest, path, out, rewrite);
+    let result = render_items(rest, path, sink);
     path.pop();
     result?;
-    out.push_str(&text[at + line.len()..]);
+    sink.out.push_str(&text[at + line.len()..]);
     Ok(())
 }
 
-fn print_item(
-    mut item: syn::Item,
-    path: &[String],
-    out: &mut String,
-    rewrite: &mut Rewrite<'_>,
-) -> Result<(), String> {
+fn print_item(mut item: syn::Item, path: &[String], sink: &mut Sink<'_, '_>) -> Result<(), String> {
+    let (out, rewrite) = (&mut *sink.out, &mut *sink.rewrite);
     rewrite(path, &mut item)?;
     out.push_str(&print_at_depth(item, path.len()));
     Ok(())
@@ -287,6 +478,49 @@ mod tests {
             pub mod prelude { pub use super::Client; }
         };
         assert_eq!(streamed(tokens.clone()), whole(tokens));
+    }
+
+    /// An item that looks whole at its first braces but goes on (a const
+    /// generic's block) is parsed once the rest is there.
+    #[test]
+    fn an_item_that_goes_on_past_its_first_braces_is_still_one_item() {
+        let tokens = quote! {
+            impl Tr<{ 1 + 1 }> for S { fn f() {} }
+            struct W<const N: usize = { 3 }> { a: [u8; N] }
+            const X: S = S { a: 1 };
+        };
+        assert_eq!(streamed(tokens.clone()), whole(tokens));
+    }
+
+    /// Texts handed over go back where their items were, in order.
+    #[test]
+    fn holes_are_filled_in_order() {
+        let mut holes = Holes::default();
+        holes.push(1);
+        holes.push(1);
+        holes.push(3);
+        let filled = holes
+            .fill("abcd", &["X".into(), "Y".into(), "Z".into()])
+            .unwrap();
+        assert_eq!(filled, "aXYbcZd");
+        assert!(holes.fill("abcd", &["X".into()]).is_err());
+    }
+
+    /// An item with an invisible group (an interpolated expression) is not
+    /// handed over as text: its text would not parse back the same.
+    #[test]
+    fn only_items_whose_text_parses_back_the_same_are_handed_over() {
+        let plain: Vec<TokenTree> = quote!(
+            fn f() -> u8 {
+                (1 + 2) * 3
+            }
+        )
+        .into_iter()
+        .collect();
+        assert!(text_round_trips(&plain));
+        let sum = proc_macro2::Group::new(Delimiter::None, quote!(1 + 2));
+        let hidden: Vec<TokenTree> = quote!(fn f() -> u8 { #sum * 3 }).into_iter().collect();
+        assert!(!text_round_trips(&hidden));
     }
 
     #[test]

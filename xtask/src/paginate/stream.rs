@@ -35,6 +35,12 @@ impl<'a> StreamRewriter<'a> {
         }
     }
 
+    /// Whether [`Self::see_type`] needs the struct, enum and type items of
+    /// the `types` module (only when some operation is paginated).
+    pub fn sees_types(&self) -> bool {
+        !self.ops.is_empty()
+    }
+
     /// An item of the `types` module.
     pub fn see_type(&mut self, item: &syn::Item) {
         if self.ops.is_empty() {

@@ -5,11 +5,14 @@
 //! A spec is rendered on two threads: this one renders the client
 //! (progenitor's largest output) item by item (`crate::items`), then parses
 //! the original document for the metadata; a second renders the mocks and
-//! then the CLI, which needs the client's list streams. Only text crosses
-//! between them (proc-macro2's tokens are not `Send`).
+//! the CLI (which needs the client's list streams, if it has any), and in
+//! between takes items of the client's `types` module off this thread
+//! (`offload`). Only text crosses between them (proc-macro2's tokens are
+//! not `Send`).
 
 mod bodies;
 mod meta;
+mod offload;
 mod progenitor;
 mod rewrite;
 
@@ -78,10 +81,16 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
     let normalized_op =
         spec::credential_operation(&spec.doc).and_then(|c| doc.pointer(&c.pointer).cloned());
     drop(doc);
+    let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
+    let shared = offload::Side::default();
     let (original, client, mock, cli) = std::thread::scope(|scope| {
         let (streams_tx, streams_rx) = mpsc::channel::<Vec<StreamText>>();
         let (ready_tx, ready_rx) = mpsc::channel::<()>();
-        let (normalized, source) = (&normalized, source.as_str());
+        let (items_tx, items_rx) = mpsc::channel::<offload::Item>();
+        let (printed_tx, printed_rx) = mpsc::channel::<Result<Vec<String>, String>>();
+        let (normalized, source, facts, shared) = (&normalized, source.as_str(), &facts, &shared);
+        let no_streams = paginated.is_empty();
+        let paginated = &paginated;
         let side = scope.spawn(move || {
             // The mocks start once progenitor has made the client's tokens
             // (which the client's rendering then frees as it goes): the two
@@ -94,18 +103,31 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
             // path. By now the client has freed most of its tokens: the
             // peak is still the client's tokens, before the mocks start.
             let cli_tokens = progenitor::run(spec, normalized, Target::Cli);
-            // Closed when the client failed: its error is reported.
-            let streams = streams_rx.recv().ok();
-            let cli = match streams {
-                Some(streams) => {
-                    cli_tokens.and_then(|tokens| render_cli(spec, tokens, &streams, source))
-                }
-                None => Err(SpecError::new(
-                    file,
-                    "",
-                    Rule::Generator,
-                    "the client was not rendered",
-                )),
+            // Without paginated operations the client has no list streams
+            // and the CLI is rendered now; otherwise once they arrive.
+            let (early_cli, cli_tokens) = if no_streams {
+                let cli = cli_tokens.and_then(|t| render_cli(spec, t, &[], source));
+                (Some(cli), None)
+            } else {
+                (None, Some(cli_tokens))
+            };
+            // Then items of the client's types, while its thread sends
+            // them; the receiver is gone only if the client failed.
+            let _ = printed_tx.send(offload::print_all(items_rx, shared, facts));
+            let cli = match early_cli {
+                Some(cli) => cli,
+                // Closed when the client failed: its error is reported.
+                None => match (streams_rx.recv(), cli_tokens) {
+                    (Ok(streams), Some(tokens)) => {
+                        tokens.and_then(|tokens| render_cli(spec, tokens, &streams, source))
+                    }
+                    _ => Err(SpecError::new(
+                        file,
+                        "",
+                        Rule::Generator,
+                        "the client was not rendered",
+                    )),
+                },
             };
             (mock, cli)
         });
@@ -113,12 +135,14 @@ pub fn render(spec: &SpecFile) -> Result<ProviderOutput, SpecError> {
             spec,
             normalized_op.as_ref(),
             normalized,
-            &facts,
+            facts,
+            paginated,
             source,
-            // Moved in: dropped (closing the channel) if the client fails
-            // before its tokens are made, so the other thread never waits.
-            move || {
-                let _ = ready_tx.send(());
+            Offloading {
+                tokens_made: ready_tx,
+                shared,
+                items: items_tx,
+                printed: printed_rx,
             },
         );
         if let Ok(client) = &client {
@@ -195,19 +219,32 @@ struct Client {
     credential_bodies: bodies::Bodies,
 }
 
-/// progenitor's client, item by item (`crate::items`): rewritten, printed,
-/// and kept only where later steps need it; and the selftest, which needs
-/// the credential operation's builder.
+/// The client thread's ends of the channels to the other thread
+/// (`offload`).
+struct Offloading<'a> {
+    /// Told once progenitor has made the client's tokens; dropped (closing
+    /// the channel) if the client fails before, so that the other thread
+    /// never waits.
+    tokens_made: mpsc::Sender<()>,
+    shared: &'a offload::Side,
+    items: mpsc::Sender<offload::Item>,
+    printed: mpsc::Receiver<Result<Vec<String>, String>>,
+}
+
+/// progenitor's client, item by item (`crate::items`, some of `types` on
+/// the other thread): rewritten, printed, and kept only where later steps
+/// need it; and the selftest, which needs the credential operation's
+/// builder.
 fn render_client(
     spec: &SpecFile,
     normalized_op: Option<&serde_json::Value>,
     normalized: &OpenAPI,
     facts: &Facts,
+    paginated: &[crate::paginate::Paginated],
     source: &str,
-    tokens_made: impl FnOnce(),
+    offloading: Offloading<'_>,
 ) -> Result<Client, SpecError> {
     let file = spec.path.as_path();
-    let paginated = crate::paginate::read(file, &spec.doc).map_err(|mut e| e.remove(0))?;
     let credential = credential_operation(spec)?;
     let credential_path = spec::credential_path(&spec.doc, &credential.pointer);
     let credential_builder = {
@@ -217,38 +254,57 @@ fn render_client(
 
     let mut text = rust_header(source);
     let tokens = progenitor::run(spec, normalized, Target::Client);
-    tokens_made();
+    // The receiver is gone only if the other thread panicked, which
+    // `join` reports.
+    let _ = offloading.tokens_made.send(());
     let tokens = tokens?;
-    let mut streams = crate::paginate::StreamRewriter::new(&paginated);
+    let mut streams = crate::paginate::StreamRewriter::new(paginated);
+    let mut to_side =
+        offload::ToSide::new(offloading.shared, offloading.items, streams.sees_types());
     let mut pagination_error = None;
     let mut builder_struct = None;
     let mut credential_bodies = None;
-    crate::items::render(tokens, &mut text, &mut |at, item| {
-        rewrite::client_item(item, facts);
-        match at {
-            [m] if m == "types" => streams.see_type(item),
-            [m] if m == "builder" => {
-                if let Err(e) = streams.rewrite_builder(item) {
-                    pagination_error = Some(e.clone());
-                    return Err(e);
+    let rendered = crate::items::render_offloading(
+        tokens,
+        &mut text,
+        &mut |at, item| {
+            rewrite::client_item(item, facts, at);
+            match at {
+                [m] if m == "types" => streams.see_type(item),
+                [m] if m == "builder" => {
+                    if let Err(e) = streams.rewrite_builder(item) {
+                        pagination_error = Some(e.clone());
+                        return Err(e);
+                    }
+                    if let syn::Item::Struct(s) = item
+                        && s.ident == credential_builder
+                    {
+                        builder_struct = Some(s.clone());
+                    }
+                    if credential_bodies.is_none() {
+                        credential_bodies = bodies::of_send(item, &credential_builder);
+                    }
                 }
-                if let syn::Item::Struct(s) = item
-                    && s.ident == credential_builder
-                {
-                    builder_struct = Some(s.clone());
-                }
-                if credential_bodies.is_none() {
-                    credential_bodies = bodies::of_send(item, &credential_builder);
-                }
+                _ => {}
             }
-            _ => {}
-        }
-        Ok(())
-    })
-    .map_err(|e| match pagination_error.take() {
+            Ok(())
+        },
+        &mut to_side,
+    );
+    // Ends the other thread's loop.
+    let holes = to_side.finish();
+    rendered.map_err(|e| match pagination_error.take() {
         Some(e) => SpecError::new(file, "/paths", Rule::Pagination, e),
         None => not_parsing(spec, "client", e),
     })?;
+    if !holes.is_empty() {
+        let printed = offloading
+            .printed
+            .recv()
+            .map_err(|_| "the other render thread stopped".to_string())
+            .and_then(|printed| holes.fill(&text, &printed?));
+        text = printed.map_err(|e| not_parsing(spec, "client", e))?;
+    }
     let streams = streams
         .finish()
         .map_err(|e| SpecError::new(file, "/paths", Rule::Pagination, e))?;
@@ -263,7 +319,7 @@ fn render_client(
             ),
         )
     })?;
-    let list_operation = crate::paginate::list_operation(file, &paginated)?;
+    let list_operation = crate::paginate::list_operation(file, paginated)?;
     let list_item = list_operation
         .and_then(|p| streams.iter().find(|s| s.op_id == p.op_id))
         .map(|s| s.item.clone());
@@ -433,6 +489,20 @@ mod tests {
     /// vendors' (with no rewrite, so that only the printing is compared).
     #[test]
     fn item_by_item_printing_is_whole_file_printing() {
+        for (rel, spec, normalized, _) in our_and_vendor_specs() {
+            for target in [Target::Client, Target::Mock, Target::Cli] {
+                let tokens = progenitor::run(&spec, &normalized, target).unwrap();
+                let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
+                let mut streamed = String::new();
+                crate::items::render(tokens, &mut streamed, &mut |_, _| Ok(())).unwrap();
+                assert!(streamed == whole, "{}: printed differently", rel.display());
+            }
+        }
+    }
+
+    /// Our specs and the real vendors' (`tests/fixtures/vendor-specs`),
+    /// loaded and normalized.
+    fn our_and_vendor_specs() -> Vec<(std::path::PathBuf, SpecFile, OpenAPI, Facts)> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let mut specs = crate::discover_specs(root).unwrap();
         let vendors = Path::new("tests/fixtures/vendor-specs");
@@ -443,17 +513,59 @@ mod tests {
             }
         }
         assert!(specs.len() >= 13, "{specs:?}");
-        for rel in &specs {
-            let spec = spec::load(&root.join(rel), rel).unwrap();
-            let mut doc = spec.doc.clone();
-            normalize::normalize(&mut doc);
-            let normalized = spec::parse_openapi(&spec.path, &doc).unwrap();
-            for target in [Target::Client, Target::Mock, Target::Cli] {
-                let tokens = progenitor::run(&spec, &normalized, target).unwrap();
-                let whole = prettyplease::unparse(&syn::parse2(tokens.clone()).unwrap());
-                let mut streamed = String::new();
-                crate::items::render(tokens, &mut streamed, &mut |_, _| Ok(())).unwrap();
-                assert!(streamed == whole, "{}: printed differently", rel.display());
+        specs
+            .into_iter()
+            .map(|rel| {
+                let spec = spec::load(&root.join(&rel), &rel).unwrap();
+                let mut doc = spec.doc.clone();
+                let facts = normalize::normalize(&mut doc);
+                let normalized = spec::parse_openapi(&spec.path, &doc).unwrap();
+                (rel, spec, normalized, facts)
+            })
+            .collect()
+    }
+
+    /// The client with items of `types` printed on another thread
+    /// (`offload`, here taking items from the start) is the client printed
+    /// on one, for every spec; with and without the type items that list
+    /// streams need kept on the client's thread.
+    #[test]
+    fn items_printed_on_the_other_thread_come_back_in_place() {
+        for (rel, spec, normalized, facts) in our_and_vendor_specs() {
+            let tokens = progenitor::run(&spec, &normalized, Target::Client).unwrap();
+            let mut rewrite = |at: &crate::items::ModPath, item: &mut syn::Item| {
+                rewrite::client_item(item, &facts, at);
+                Ok(())
+            };
+            let mut here = String::new();
+            crate::items::render(tokens.clone(), &mut here, &mut rewrite).unwrap();
+            for keep_type_items in [false, true] {
+                let side = offload::Side::default();
+                let (tx, rx) = mpsc::channel();
+                let (text, holes, printed) = std::thread::scope(|scope| {
+                    let other = scope.spawn(|| offload::print_all(rx, &side, &facts));
+                    while !side.accepting.load(std::sync::atomic::Ordering::Acquire) {
+                        std::thread::yield_now();
+                    }
+                    let mut to_side = offload::ToSide::new(&side, tx, keep_type_items);
+                    let mut text = String::new();
+                    crate::items::render_offloading(
+                        tokens.clone(),
+                        &mut text,
+                        &mut rewrite,
+                        &mut to_side,
+                    )
+                    .unwrap();
+                    let holes = to_side.finish();
+                    (text, holes, join(other).unwrap())
+                });
+                assert!(
+                    !holes.is_empty(),
+                    "{}: nothing was handed over",
+                    rel.display()
+                );
+                let whole = holes.fill(&text, &printed).unwrap();
+                assert!(whole == here, "{}: printed differently", rel.display());
             }
         }
     }

@@ -8,17 +8,28 @@ use quote::quote;
 
 use crate::normalize::Facts;
 
-/// The rewrites of progenitor's client, applied to each of its items.
-pub fn client_item(item: &mut syn::Item, facts: &Facts) {
+/// The rewrites of progenitor's client, applied to each of its items;
+/// `at` is the item's module path. typify's `types` module (about four
+/// fifths of a client) holds only the schemas' types: the rewrites of the
+/// operations' code (decoding, secret bodies and headers, the request's
+/// headers and path) have nothing to find there and are not run on it.
+pub fn client_item(item: &mut syn::Item, facts: &Facts, at: &crate::items::ModPath) {
+    let in_types = at.first().is_some_and(|m| m == "types");
     on_item(item, |file| {
-        route_decoding_through_runtime(file);
-        route_secret_bodies(file);
-        expose_secret_headers(file, &facts.secret_headers);
+        if !in_types {
+            route_decoding_through_runtime(file);
+            route_secret_bodies(file);
+            expose_secret_headers(file, &facts.secret_headers);
+        }
         free_form_objects_as_extra(file);
-        crate::lean::drop_api_version_header(file);
-        crate::lean::drop_accept_header(file);
+        if !in_types {
+            crate::lean::drop_api_version_header(file);
+            crate::lean::drop_accept_header(file);
+        }
         crate::lean::schema_derives_behind_feature(file);
-        crate::lean::encode_path_parameters_in_place(file);
+        if !in_types {
+            crate::lean::encode_path_parameters_in_place(file);
+        }
     });
 }
 

@@ -6,6 +6,12 @@ use super::*;
 /// Deserialize into `openapiv3::OpenAPI`, reporting the path of the first
 /// node that does not fit.
 pub fn parse_openapi(file: &Path, doc: &Value) -> Result<openapiv3::OpenAPI, SpecError> {
+    // Straight from the borrowed tree: no copy of the document and no path
+    // kept at every step. Only a document that fails is walked again, with
+    // the path, to say where.
+    if let Ok(api) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(doc) {
+        return Ok(api);
+    }
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(doc.clone()).map_err(|e| {
         // openapiv3's untagged and flattened types hide where the error is;
         // re-check the sub-nodes with their own types to find the deepest one.
