@@ -44,7 +44,9 @@ struct Opts {
 
 /// Code generation allocates and frees millions of small token and syntax
 /// nodes; mimalloc does that in about half the time of the system
-/// allocator (BENCHMARKS.md, "Codegen at scale").
+/// allocator (BENCHMARKS.md, "Codegen at scale"). Built without
+/// transparent huge pages (`no_thp` in Cargo.toml): with them, every span
+/// it purged and touched again was a fresh 2 MB page for the kernel to zero.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
