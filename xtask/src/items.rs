@@ -266,14 +266,22 @@ const MAX_TRIES: usize = 8;
 /// `enum`, `union`, `trait`, `impl` or `fn` (possibly `unsafe`, `async` or
 /// `extern "C"`) ending with its braces, or a `struct` ending with `;`.
 /// Anything else (`const X: T = T { .. };`, `use a::{b, c};`, a macro
-/// call) may go on past its first end.
+/// call) may go on past its first end. Only whole items are handed to
+/// another thread, which cannot ask for the rest.
 fn is_whole(chunk: &[TokenTree]) -> bool {
-    let ends_with_braces = matches!(
-        chunk.last(),
-        Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace
-    );
+    // Braces right after `<`, `,` or `=` are a const generic's block
+    // (`impl X<{ N }>`, `struct S<const N: usize = { 3 }>`), not a body.
+    let ends_with_braces = match chunk {
+        [.., TokenTree::Punct(p), TokenTree::Group(_)]
+            if matches!(p.as_char(), '<' | ',' | '=') =>
+        {
+            false
+        }
+        [.., TokenTree::Group(g)] => g.delimiter() == Delimiter::Brace,
+        _ => false,
+    };
     match item_keyword(chunk).as_deref() {
-        Some("struct") => true,
+        Some("struct") => ends_with_braces || !matches!(chunk.last(), Some(TokenTree::Group(_))),
         Some("enum" | "union" | "trait" | "impl" | "fn") => ends_with_braces,
         _ => false,
     }
@@ -490,6 +498,43 @@ mod tests {
             const X: S = S { a: 1 };
         };
         assert_eq!(streamed(tokens.clone()), whole(tokens));
+    }
+
+    /// Everything handed over that can be: only whole items go (one with
+    /// a const generic's braces is not cut there), and the text is what
+    /// one thread prints.
+    #[test]
+    fn items_handed_over_whole_print_as_here() {
+        struct Now(Vec<String>, Holes);
+        impl Offload for Now {
+            fn wants(&mut self, _: &ModPath, _: &[TokenTree]) -> bool {
+                true
+            }
+            fn send(&mut self, path: &ModPath, text: String, at: usize) -> Result<(), String> {
+                self.0.push(print_text(path, &text, &mut |_, _| Ok(()))?);
+                self.1.push(at);
+                Ok(())
+            }
+        }
+        let tokens = quote! {
+            impl Tr<{ 1 + 1 }> for S { fn f() {} }
+            pub struct W<const N: usize = { 3 }> { a: [u8; N] }
+            pub struct T(u8);
+            mod types {
+                #[derive(Debug)]
+                pub enum E { A, B }
+                impl Tr<2, { 3 }> for E {}
+                const X: S = S { a: 1 };
+            }
+        };
+        let mut now = Now(Vec::new(), Holes::default());
+        let mut out = String::new();
+        render_offloading(tokens.clone(), &mut out, &mut |_, _| Ok(()), &mut now).unwrap();
+        // The tuple struct and the enum; the items with a const
+        // generic's braces went on past their first end and, like the
+        // `const`, are printed here.
+        assert_eq!(now.0.len(), 2, "{:?}", now.0);
+        assert_eq!(now.1.fill(&out, &now.0).unwrap(), whole(tokens));
     }
 
     /// Texts handed over go back where their items were, in order.
