@@ -197,13 +197,25 @@ const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 
 /// Whether `PATH_SET` escapes `b` (controls, non-ASCII and the listed
 /// characters).
-fn needs_escape(b: u8) -> bool {
-    !(0x20..0x7f).contains(&b)
+const fn needs_escape(b: u8) -> bool {
+    b < 0x20
+        || b >= 0x7f
         || matches!(
             b,
             b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
         )
 }
+
+/// [`needs_escape`] of every byte: one load per byte of a path value.
+static ESCAPES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = needs_escape(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// A path parameter as its percent-encoded `Display`: what
 /// `encode_path(&value.to_string())` produces, written straight into the
@@ -237,7 +249,7 @@ impl<T: fmt::Display + ?Sized> fmt::Display for Encoded<'_, T> {
             fn write_str(&mut self, s: &str) -> fmt::Result {
                 // Ids, numbers and most names need no escaping: one check
                 // per byte, then the text as it is.
-                if !s.bytes().any(needs_escape) {
+                if !s.bytes().any(|b| ESCAPES[usize::from(b)]) {
                     return self.0.write_str(s);
                 }
                 for piece in percent_encoding::utf8_percent_encode(s, PATH_SET) {
@@ -281,6 +293,7 @@ mod tests {
             assert_eq!(needs_escape(b), escaped != text, "{b}");
         }
         assert!((0x80..=0xff).all(needs_escape));
+        assert!((0..=0xffu8).all(|b| ESCAPES[usize::from(b)] == needs_escape(b)));
     }
 
     #[test]
