@@ -3,7 +3,8 @@
 //!
 //! The client's thread walks progenitor's tokens item by item
 //! (`crate::items`). Once the other thread has rendered the mocks and made
-//! the CLI's tokens, it says it is free ([`Side::accepting`]); from then on
+//! the CLI's tokens (and rendered the CLI, when the client has no list
+//! streams to wait for), it says it is free ([`Side::accepting`]); from then on
 //! the client's thread hands it an item of `types` whenever fewer than
 //! [`QUEUE`] are waiting there, as the item's text, and renders the rest
 //! itself. The other thread parses, rewrites and prints them in order

@@ -16,18 +16,14 @@ use crate::normalize::Facts;
 pub fn client_item(item: &mut syn::Item, facts: &Facts, at: &crate::items::ModPath) {
     let in_types = at.first().is_some_and(|m| m == "types");
     on_item(item, |file| {
+        free_form_objects_as_extra(file);
+        crate::lean::schema_derives_behind_feature(file);
         if !in_types {
             route_decoding_through_runtime(file);
             route_secret_bodies(file);
             expose_secret_headers(file, &facts.secret_headers);
-        }
-        free_form_objects_as_extra(file);
-        if !in_types {
             crate::lean::drop_api_version_header(file);
             crate::lean::drop_accept_header(file);
-        }
-        crate::lean::schema_derives_behind_feature(file);
-        if !in_types {
             crate::lean::encode_path_parameters_in_place(file);
         }
     });
